@@ -1,0 +1,21 @@
+// Problems are data: a stable code, the JSON path of the field, an English message.
+// Codes never change meaning once shipped; the page maps them to zh-CN text.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace engine {
+
+struct Problem {
+  std::string code;
+  std::string path;
+  std::string message;
+};
+
+using Problems = std::vector<Problem>;
+
+inline void Report(Problems& out, std::string code, std::string path, std::string message) {
+  out.push_back({std::move(code), std::move(path), std::move(message)});
+}
+
+}  // namespace engine

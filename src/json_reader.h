@@ -1,0 +1,68 @@
+// Reads one JSON object field by field, validating as it goes and recording every problem with the
+// field's path. Fields nobody asked for are reported at Finish(), so a misspelled field is an
+// error instead of a silently ignored setting. Never throws: the module is built without exceptions.
+#pragma once
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "errors.h"
+
+namespace engine {
+
+using Json = nlohmann::json;
+
+// Parses text; on failure reports E_JSON_PARSE and returns a discarded value.
+Json ParseJson(const std::string& text, Problems& problems);
+// Serialises without ever aborting on bad UTF-8 (it is replaced).
+std::string DumpJson(const Json& j);
+
+class Reader {
+ public:
+  // Reports E_TYPE when `j` is not an object; the accessors then return their defaults.
+  Reader(const Json& j, std::string path, Problems& problems);
+
+  bool Ok() const { return object_ != nullptr; }
+  bool Has(const char* key);
+  const std::string& Path() const { return path_; }
+  std::string PathOf(const char* key) const;
+  Problems& Out() { return problems_; }
+
+  // An integer in [min, max]. Missing: `fallback` when given, else E_REQUIRED.
+  std::optional<int64_t> Int(const char* key, int64_t min, int64_t max,
+                             std::optional<int64_t> fallback = std::nullopt);
+  // An amount of money or points: integer 0 ... 2^53-1.
+  std::optional<int64_t> Amount(const char* key, std::optional<int64_t> fallback = std::nullopt);
+  std::optional<bool> Bool(const char* key, std::optional<bool> fallback = std::nullopt);
+  std::optional<std::string> Str(const char* key, std::optional<std::string> fallback = std::nullopt,
+                                 size_t max_len = 256);
+  // One of `allowed`, reported as E_ENUM otherwise.
+  std::optional<std::string> Enum(const char* key, std::initializer_list<const char*> allowed,
+                                  std::optional<std::string> fallback = std::nullopt);
+  // Raw access for nested objects and arrays; marks the key as known. Null when absent.
+  const Json* Raw(const char* key);
+  // An array of at most `max_len` elements, E_TYPE / E_TOO_MANY otherwise. Null when absent.
+  const Json* Array(const char* key, size_t max_len, bool required = false);
+
+  // Reports E_UNKNOWN_FIELD for every key no accessor asked for.
+  void Finish();
+
+ private:
+  const Json* Field(const char* key);
+  const Json* object_ = nullptr;
+  std::string path_;
+  Problems& problems_;
+  std::set<std::string> seen_;
+};
+
+// Validates a JSON value as an integer amount on its own (array elements, ids).
+std::optional<int64_t> ReadInt(const Json& v, const std::string& path, int64_t min, int64_t max,
+                               Problems& problems);
+
+std::string IndexPath(const std::string& base, size_t i);
+
+}  // namespace engine
