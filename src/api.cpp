@@ -101,7 +101,8 @@ Json PreviewJson(const Program& p, const Order& o, const Preview& pv) {
                  {"balance_fen", pv.balance_fen},
                  {"points", pv.points},
                  {"cash_text", FormatYuan(pv.cash_fen)},
-                 {"margin_fen", pv.margin_fen ? Json(*pv.margin_fen) : Json(nullptr)}};
+                 {"margin_fen", pv.margin_fen ? Json(*pv.margin_fen) : Json(nullptr)},
+                 {"margin_text", pv.margin_fen ? Json(FormatYuan(*pv.margin_fen)) : Json(nullptr)}};
   return {{"ok", true},         {"rules_version", p.rules_version},
           {"order_id", o.order_id}, {"chain", chain},
           {"skipped", skips},   {"items", items},

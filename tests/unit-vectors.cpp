@@ -5,25 +5,18 @@
 #include <dirent.h>
 
 #include <algorithm>
-#include <functional>
 #include <map>
 
-#include "api.h"
+#include "entry_points.h"
 #include "vectors.h"
 
 using nlohmann::json;
 
 namespace {
 
-const std::map<std::string, std::function<std::string(const std::string&)>>& Entry() {
-  static const std::map<std::string, std::function<std::string(const std::string&)>> m = {
-      {"validateProgram", engine::api::ValidateProgram},
-      {"previewOrder", engine::api::PreviewOrder},
-      {"previewBatch", engine::api::PreviewBatch},
-      {"previewGrades", engine::api::PreviewGrades},
-      {"previewRefund", engine::api::PreviewRefund},
-      {"previewBudget", engine::api::PreviewBudget},
-  };
+std::map<std::string, fuzzing::EntryPoint> Entry() {
+  std::map<std::string, fuzzing::EntryPoint> m;
+  for (const auto& [name, fn] : fuzzing::EntryPoints()) m[name] = fn;
   return m;
 }
 
@@ -72,8 +65,9 @@ TEST_CASE("golden vectors hold natively") {
     REQUIRE(doc.contains("cases"));
     for (const auto& c : doc["cases"]) {
       const std::string fn = c.value("fn", "");
-      auto it = Entry().find(fn);
-      if (it == Entry().end()) continue;  // vectors of modules this program does not link
+      const auto entries = Entry();
+      auto it = entries.find(fn);
+      if (it == entries.end()) continue;  // vectors of modules this program does not link
       INFO(file << ": " << c["name"].get<std::string>());
       const std::string req = c["request"].is_string() ? c["request"].get<std::string>()
                                                        : c["request"].dump();
