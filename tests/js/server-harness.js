@@ -1,0 +1,59 @@
+// Builds the reference server in-process on PGlite (default) or on PostgreSQL (PG_TEST_URL), with
+// a controllable clock. Each test creates its own merchant, so tests share one database.
+'use strict';
+const crypto = require('crypto');
+const { engine } = require('./engine-loader');
+const { openDatabase } = require('../../web/db');
+const { buildApp } = require('../../web/app');
+const { hashKey } = require('../../web/auth');
+
+let shared;
+async function database(kind) {
+  shared = shared || {};
+  if (!shared[kind]) {
+    shared[kind] = openDatabase(kind === 'postgres' ? { url: process.env.PG_TEST_URL } : { url: '' });
+  }
+  return shared[kind];
+}
+
+let nextMerchant = Number(process.env.TEST_MERCHANT_BASE || 0) || (Date.now() % 1e9) * 1000;
+
+async function harness(kind = 'pglite', { mode = 'development', now = Date.UTC(2026, 10, 24, 4, 0, 0) } = {}) {
+  const db = await database(kind);
+  const e = await engine();
+  const clock = { now };
+  const secret = 'test-secret';
+  const app = buildApp({ db, engine: e, secret, mode, clock: () => clock.now });
+  await app.ready();
+  const merchantId = ++nextMerchant;
+  const apiKey = crypto.randomBytes(12).toString('hex');
+  await db.query(`INSERT INTO merchants (merchant_id, name, api_key_hash, created_ms) VALUES ($1, $2, $3, $4)`,
+    [merchantId, `m${merchantId}`, hashKey(apiKey), clock.now]);
+  const h = {
+    app, db, engine: e, clock, merchantId, apiKey,
+    async merchant(method, url, payload) {
+      const r = await app.inject({ method, url, payload, headers: { 'x-api-key': apiKey } });
+      return { status: r.statusCode, body: r.headers['content-type']?.includes('json') ? r.json() : r.body };
+    },
+    // A user's caller; it signs in again per call, as the tests move the clock across days.
+    async login(userId) {
+      return async (method, url, payload) => {
+        const r = await app.inject({ method: 'POST', url: '/api/dev/login', payload: { merchant_id: merchantId, user_id: userId } });
+        const session = r.json().session;
+        const res = await app.inject({ method, url, payload, headers: { authorization: `Bearer ${session}` } });
+        return { status: res.statusCode, body: res.json() };
+      };
+    },
+    close: () => app.close(),
+  };
+  return h;
+}
+
+function campaignConfig(now, over = {}) {
+  return {
+    kind: 'campaign', title: 'T', start_ms: now - 1000, end_ms: now + 30 * 86400000, commission_per_unit_fen: 990,
+    product: { name: 'P', price_fen: 9900, stock: 10 }, ...over,
+  };
+}
+
+module.exports = { harness, campaignConfig, database };

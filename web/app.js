@@ -1,0 +1,97 @@
+// The reference server: a Fastify app over the storage of db.js and the WASM engine. It keeps no
+// state of its own between requests (everything is in the database), so several can run behind a
+// load balancer; the time-driven sweeps are idempotent and safe to run on every instance.
+'use strict';
+const path = require('path');
+const Fastify = require('fastify');
+const { ApiError, bad } = require('./errors');
+const { hashKey, verifySession } = require('./auth');
+const { SandboxPayments } = require('./payments');
+const { isUniqueViolation } = require('./db');
+
+const AMOUNT = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+const ID = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER };
+const IDEM_KEY = { type: 'string', minLength: 1, maxLength: 64 };
+
+// ajv keyword -> our stable codes; the path is the field's JSON path.
+function schemaProblem(v) {
+  const field = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+  const where = (k) => (field ? `${field}.${k}` : k);
+  switch (v.keyword) {
+    case 'required': return { code: 'E_REQUIRED', path: where(v.params.missingProperty), message: 'is required' };
+    case 'additionalProperties':
+      return { code: 'E_UNKNOWN_FIELD', path: where(v.params.additionalProperty), message: 'unknown field' };
+    case 'type':
+      return v.params.type === 'integer' && typeof v.data === 'number'
+        ? { code: 'E_NOT_INTEGER', path: field, message: 'expected a whole number' }
+        : { code: 'E_TYPE', path: field, message: `expected ${v.params.type}` };
+    case 'minimum': case 'maximum': case 'minLength': case 'maxLength':
+      return { code: v.keyword === 'minimum' && v.params.limit === 0 ? 'E_NEGATIVE' : 'E_RANGE', path: field, message: v.message };
+    case 'enum': return { code: 'E_ENUM', path: field, message: `must be one of ${v.params.allowedValues.join(', ')}` };
+    default: return { code: 'E_INVALID', path: field, message: v.message };
+  }
+}
+
+function buildApp({ db, engine, secret, mode = 'development', clock = () => Date.now(), logger = false }) {
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true } },
+  });
+  const payments = new SandboxPayments(`${secret}:payments`);
+  const ctx = { db, engine, secret, mode, clock, payments, schema: { AMOUNT, ID, IDEM_KEY } };
+
+  // One transaction per request that writes; a unique violation means a concurrent retry of the
+  // same idempotent request won, so the handler runs again and finds its stored result.
+  ctx.tx = async (fn) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await db.tx(fn);
+      } catch (e) {
+        if (attempt < 2 && isUniqueViolation(e)) continue;
+        throw e;
+      }
+    }
+  };
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof ApiError) {
+      return reply.code(err.status).send({ ok: false, errors: err.errors || [{ code: err.code, path: err.path, message: err.message }] });
+    }
+    if (err.validation) {
+      return reply.code(400).send({ ok: false, errors: err.validation.map(schemaProblem) });
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
+      return reply.code(400).send({ ok: false, errors: [{ code: 'E_JSON_PARSE', path: '', message: 'body is not valid JSON' }] });
+    }
+    if (err.statusCode && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ ok: false, errors: [{ code: 'E_REQUEST', path: '', message: err.message }] });
+    }
+    req.log.error(err);
+    return reply.code(500).send({ ok: false, errors: [{ code: 'E_INTERNAL', path: '', message: 'internal error' }] });
+  });
+
+  // Merchant requests carry x-api-key; user requests carry a signed session.
+  ctx.merchantAuth = async (req) => {
+    const key = req.headers['x-api-key'];
+    if (!key) throw new ApiError(401, 'E_API_KEY', 'x-api-key', 'merchant API key required');
+    const rows = await db.query('SELECT * FROM merchants WHERE api_key_hash = $1', [hashKey(key)]);
+    if (!rows.length) throw new ApiError(401, 'E_API_KEY', 'x-api-key', 'unknown API key');
+    req.merchant = rows[0];
+  };
+  ctx.userAuth = async (req) => {
+    const h = req.headers.authorization || '';
+    const s = verifySession(secret, h.startsWith('Bearer ') ? h.slice(7) : '', clock());
+    const rows = await db.query('SELECT * FROM merchants WHERE merchant_id = $1', [s.merchantId]);
+    if (!rows.length) throw new ApiError(401, 'E_SESSION', 'authorization', 'unknown merchant');
+    req.merchant = rows[0];
+    req.userId = s.userId;
+  };
+
+  app.get('/api/health', async () => ({ ok: true, engine: engine.version().engine, db: db.kind }));
+  app.register(require('./routes/merchant'), { ctx });
+  app.register(require('./routes/user'), { ctx });
+  return app;
+}
+
+module.exports = { buildApp, bad };

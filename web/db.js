@@ -1,0 +1,79 @@
+// Storage: PGlite (Postgres in WASM, in a data folder) by default, a real PostgreSQL server when
+// DATABASE_URL is set. Both get the same SQL and the same migrations; the server only ever sees
+// `query(sql, params) -> rows` and `tx(fn)`, where fn receives a query function bound to one
+// transaction.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const MIGRATIONS = path.join(__dirname, 'db');
+
+async function openPglite(dataDir) {
+  const { PGlite } = require('@electric-sql/pglite');
+  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  await pg.waitReady;
+  // PGlite runs one transaction at a time, which is what serialises concurrent requests here.
+  const query = async (sql, params = []) => (await pg.query(sql, params)).rows;
+  return {
+    kind: 'pglite',
+    query,
+    tx: (fn) => pg.transaction((t) => fn(async (sql, params = []) => (await t.query(sql, params)).rows)),
+    exec: (sql) => pg.exec(sql),
+    close: () => pg.close(),
+  };
+}
+
+async function openPostgres(url) {
+  const pg = require('pg');
+  // int8 and numeric sums arrive as strings; every amount is <= 2^53-1 by the schema's checks.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  pg.types.setTypeParser(1700, (v) => Number(v));
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL || 16) });
+  return {
+    kind: 'postgres',
+    query: async (sql, params = []) => (await pool.query(sql, params)).rows,
+    tx: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn(async (sql, params = []) => (await client.query(sql, params)).rows);
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    exec: (sql) => pool.query(sql),
+    close: () => pool.end(),
+  };
+}
+
+async function migrate(db) {
+  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_ms BIGINT NOT NULL)');
+  const done = new Set((await db.query('SELECT name FROM schema_migrations')).map((r) => r.name));
+  for (const file of fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort()) {
+    if (done.has(file)) continue;
+    const sql = fs.readFileSync(path.join(MIGRATIONS, file), 'utf8');
+    await db.tx(async (q) => {
+      // Whole file in one transaction: a crash mid-migration leaves nothing half-applied.
+      for (const stmt of sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) await q(stmt);
+      await q('INSERT INTO schema_migrations (name, applied_ms) VALUES ($1, $2)', [file, Date.now()]);
+    });
+  }
+}
+
+async function openDatabase({ url = process.env.DATABASE_URL, dataDir } = {}) {
+  const db = url ? await openPostgres(url) : await openPglite(dataDir);
+  await migrate(db);
+  return db;
+}
+
+// True for a unique-constraint violation (two requests raced on the same idempotency key).
+function isUniqueViolation(e) {
+  return e && (e.code === '23505' || /duplicate key/.test(String(e.message)));
+}
+
+module.exports = { openDatabase, isUniqueViolation };
