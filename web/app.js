@@ -26,7 +26,7 @@ function schemaProblem(v) {
         ? { code: 'E_NOT_INTEGER', path: field, message: 'expected a whole number' }
         : { code: 'E_TYPE', path: field, message: `expected ${v.params.type}` };
     case 'minimum': case 'maximum': case 'minLength': case 'maxLength':
-      return { code: v.keyword === 'minimum' && v.params.limit === 0 ? 'E_NEGATIVE' : 'E_RANGE', path: field, message: v.message };
+      return { code: v.keyword === 'minimum' && v.data < 0 ? 'E_NEGATIVE' : 'E_RANGE', path: field, message: v.message };
     case 'enum': return { code: 'E_ENUM', path: field, message: `must be one of ${v.params.allowedValues.join(', ')}` };
     default: return { code: 'E_INVALID', path: field, message: v.message };
   }
@@ -36,7 +36,7 @@ function buildApp({ db, engine, secret, mode = 'development', clock = () => Date
   const app = Fastify({
     logger,
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true, verbose: true } },
   });
   const payments = new SandboxPayments(`${secret}:payments`);
   const ctx = { db, engine, secret, mode, clock, payments, schema: { AMOUNT, ID, IDEM_KEY } };

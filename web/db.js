@@ -10,6 +10,7 @@ const MIGRATIONS = path.join(__dirname, 'db');
 
 async function openPglite(dataDir) {
   const { PGlite } = require('@electric-sql/pglite');
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const pg = dataDir ? new PGlite(dataDir) : new PGlite();
   await pg.waitReady;
   // PGlite runs one transaction at a time, which is what serialises concurrent requests here.

@@ -1,44 +1,55 @@
-// Demo server. For now it serves the pages in web/public and the built module from
-// build/wasm/dist; the reference server (orders, ledger, withdrawals) grows here.
+// The demo / reference server: the API of app.js, the pages, and the engine module, on PGlite in
+// web/data by default or on PostgreSQL when DATABASE_URL is set.
+//   PORT (8080), HOST (127.0.0.1), DATABASE_URL, DATA_DIR (web/data/pglite), NODE_ENV=production
+//   (then SECRET is required and the development login is off), ENGINE_DIST (build/wasm/dist).
 'use strict';
-const http = require('http');
-const fs = require('fs');
 const path = require('path');
+const crypto = require('crypto');
+const { openDatabase } = require('./db');
+const { buildApp } = require('./app');
+const { seedDemo, DEMO } = require('./demo');
+const settle = require('./settle');
+const withdraw = require('./withdraw');
 
 const root = path.join(__dirname, '..');
 const dist = process.env.ENGINE_DIST || path.join(root, 'build', 'wasm', 'dist');
-const port = Number(process.env.PORT || 8080);
-const host = process.env.HOST || '127.0.0.1';
+const production = process.env.NODE_ENV === 'production';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
-  '.svg': 'image/svg+xml', '.png': 'image/png',
-};
-
-function resolve(urlPath) {
-  const clean = path.posix.normalize(decodeURIComponent(urlPath.split('?')[0]));
-  if (clean.includes('\0')) return null;
-  if (clean.startsWith('/engine/')) return path.join(dist, clean.slice('/engine/'.length));
-  return path.join(__dirname, 'public', clean === '/' ? 'index.html' : clean);
+async function sweep(db, clock) {
+  // Holds end and night-queued red packets go out by time, not by a person.
+  const merchants = await db.query('SELECT merchant_id FROM merchants');
+  for (const { merchant_id: m } of merchants) {
+    await db.tx((q) => settle.releaseDue(q, m, clock()));
+    await db.tx((q) => withdraw.sendQueued(q, m, clock()));
+  }
 }
 
-const server = http.createServer((req, res) => {
-  let file;
-  try {
-    file = resolve(req.url);
-  } catch {
-    file = null;
-  }
-  const inside = file && (file.startsWith(path.join(__dirname, 'public')) || file.startsWith(dist));
-  if (!inside || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    return res.end('not found');
-  }
-  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-});
+async function main() {
+  if (production && !process.env.SECRET) throw new Error('SECRET must be set in production');
+  const secret = process.env.SECRET || crypto.createHash('sha256').update(`dev:${root}`).digest('hex');
+  const { loadEngine } = require(path.join(dist, 'engine.js'));
+  const engine = await loadEngine();
+  const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR || path.join(__dirname, 'data', 'pglite') });
+  if (!production) await seedDemo(db, engine);
+  const clock = () => Date.now();
+  const app = buildApp({ db, engine, secret, mode: production ? 'production' : 'development', clock, logger: { level: process.env.LOG_LEVEL || 'warn' } });
+  app.register(require('./static'), { dist });
+  const port = Number(process.env.PORT || 8080);
+  const host = process.env.HOST || '127.0.0.1';
+  await app.listen({ port, host });
+  const timer = setInterval(() => sweep(db, clock).catch((e) => app.log.error(e)), Number(process.env.SWEEP_MS || 60000));
+  const stop = async () => {
+    clearInterval(timer);
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  console.log(`demo on http://${host}:${port}/  (${db.kind}${production ? '' : `, demo merchant ${DEMO.merchant_id}, API key ${DEMO.api_key}`})`);
+}
 
-server.listen(port, host, () => {
-  console.log(`demo: http://${host}:${port}/  (module from ${dist})`);
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
 });

@@ -41,7 +41,7 @@ async function markPaid(q, engine, merchantId, order, now) {
   if (order.status !== 'created') return false; // a second callback changes nothing
   const program = await loadProgram(q, merchantId, order.program_id, true);
   const preview = engine.call('previewOrder', { program: program.config, order: await engineOrder(q, order) });
-  if (!preview.ok) throw fromEngine(preview, 'order');
+  if (!preview.ok) throw fromEngine(preview, { program: 'config' });
   await recordRulesVersion(q, merchantId, program.config, preview.rules_version, now);
   await q(`UPDATE orders SET status = 'paid', paid_ms = $3 WHERE merchant_id = $1 AND order_id = $2`,
     [merchantId, order.order_id, now]);
@@ -162,7 +162,7 @@ async function refund(q, engine, merchantId, orderId, itemIndex, amount, idemKey
       line: { amount: Number(l.amount), item_paid_fen: paid, basis: l.basis, ...(l.basis === 'rate' ? { rate_bp: Number(l.rate_bp) } : {}) },
       refunds,
     });
-    if (!r.ok) throw fromEngine(r, 'refund');
+    if (!r.ok) throw fromEngine(r, { program: 'config' });
     const due = r.steps[r.steps.length - 1].clawed_so_far;
     const d = Math.min(due, Number(l.amount)) - Number(l.clawed);
     if (d <= 0) continue;

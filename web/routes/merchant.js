@@ -21,7 +21,7 @@ module.exports = async function merchantRoutes(app, { ctx }) {
     if (config === null || typeof config !== 'object' || Array.isArray(config)) throw bad('E_TYPE', 'config', 'expected an object');
     const c = { ...config, program_id: programId };
     const v = engine.call('validateProgram', { program: c });
-    if (!v.ok) throw fromEngine(v, 'config');
+    if (!v.ok) throw fromEngine(v, { program: 'config' });
     return { config: c, rulesVersion: v.rules_version, warnings: v.warnings };
   }
 
@@ -30,7 +30,7 @@ module.exports = async function merchantRoutes(app, { ctx }) {
     const r = engine.call('previewBudget', {
       program: { ...config, product: { ...config.product, stock: units } }, balance_fen: balance, events: [{ type: 'publish' }],
     });
-    if (!r.ok) throw fromEngine(r, 'config');
+    if (!r.ok) throw fromEngine(r, { program: 'config' });
     const step = r.steps[0];
     return { refused: step.refused, amount: step.state.frozen_fen };
   }
