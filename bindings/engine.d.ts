@@ -135,6 +135,205 @@ export interface Engine {
   previewBudget(program: CampaignProgram, balance_fen: number,
     events: Array<{ type: 'publish' | 'add_stock' | 'remove_stock' | 'sale' | 'end';
                     units?: number; qualifying?: boolean }>): object;
+  // Gates and countdown (docs/gates.md).
+  evaluateGate(program: CampaignProgram, now_ms: number, user: GateUser, state?: GateState): GateAnswer;
+  campaignCountdown(program: CampaignProgram, now_ms: number): CountdownPlan & { ok: true; now_ms: number };
+  campaignDisplay(program: CampaignProgram, now_ms: number, view?: {
+    participants?: number; orders?: Array<{ name: string; at_ms: number }>;
+    navigation?: 'navigate' | 'reload' | 'back_forward' }): CampaignDisplay;
+  regionInfo(code: string, allowed_regions?: string[]): { ok: true; code: string;
+    level: 'province' | 'city' | 'district'; province: string; city: string | null;
+    ancestry: string[]; allowed?: boolean; matched?: string | null };
+  passwordLockState(now_ms: number, wrong_tries_ms: number[]): PasswordLock &
+    { ok: true; max_tries: number; window_ms: number; lock_ms: number };
+  // Sharing (docs/share.md). Tokens are verified only by the server (share-node.js).
+  encodeShareToken(fields: ShareTokenFields & { mac_hex?: string }): ShareTokenFields &
+    { ok: true; version: number; payload: string; signing_input: string; token?: string; length?: number };
+  decodeShareToken(token: string): DecodedShareToken;
+  buildShareLink(page_url: string, token: string, param?: string):
+    { ok: true; url: string; sign_url: string; scene: string; param: string };
+  parseShareLaunch(launch: { url: string; param?: string } | { scene: string; param?: string }):
+    ({ ok: true; source: 'url' | 'scene'; sign_url?: string | null } &
+     ({ found: false; token: null } | ({ found: true } & DecodedShareToken)));
+  // Attribution and grades (docs/attribution.md). A null state is a program with no history yet.
+  attributionStep(settings: AttributionSettings, state: AttributionState | null, event: AttributionEvent):
+    { ok: true; state: AttributionState; decision: AttributionDecision; applied: AttributionDecision[] };
+  replayEvents(settings: AttributionSettings, state: AttributionState | null, events: AttributionEvent[]):
+    { ok: true; state: AttributionState; events: number; refused: number;
+      decisions: Array<AttributionDecision & { event_index: number }> };
+  attributeOrder(settings: AttributionSettings, state: AttributionState | null,
+    event: { type?: 'order'; customer_id: number; at_ms: number },
+    order?: Omit<Order, 'buyer_id' | 'bound_distributor_id' | 'distributors' | 'sharer_id' | 'sharer_has_bought'>):
+    { ok: true; state: AttributionState; decision: AttributionDecision; applied: AttributionDecision[];
+      order: Order; commission?: OrderPreview };
+  previewModeSwitch(settings: AttributionSettings, state: AttributionState | null, at_ms: number,
+    to?: AttributionMode): { ok: true; mode_now: AttributionMode; to: AttributionMode; allowed: boolean;
+      decision: AttributionDecision; pending_switch: { to: AttributionMode; requested_ms: number;
+      effective_ms: number } | null; effective_ms?: number; next_allowed_ms?: number;
+      allowed_from_ms?: number; effective_if_requested_then_ms?: number };
+  // Money texts for pages: at most 1000 amounts, each 0 ... 2^53-1.
+  formatMoney(amounts_fen: number[]): { ok: true; texts: string[] };
+  gradeStatus(program: DistributionProgram, grade: string | null, stats: GradeStats, manual?: boolean): GradeStatus;
+}
+
+export type AttributionMode = 'relation_first' | 'sharer_first';
+
+export interface AttributionSettings {
+  program: Program;
+  mode?: AttributionMode;                 // starting mode (default relation_first)
+  auto_unbind?: 'never' | 'on_expiry';     // default never (= permanent bindings)
+  binding_days?: number;                   // 1 ... 3650, default 30
+  share_window_hours?: number;             // 1 ... 8760, default 24
+  bind_on?: 'visit' | 'order';             // relation_first: when a share turns into a binding
+}
+
+export interface AttributionState {
+  mode?: AttributionMode;
+  auto_unbind?: 'never' | 'on_expiry';
+  pending_switch?: { to: AttributionMode; requested_ms: number; effective_ms: number } | null;
+  last_switch_ms?: number | null;
+  last_event_ms?: number | null;
+  history?: Array<{ setting: 'mode' | 'auto_unbind'; to: string; at_ms: number }>;
+  distributors?: Array<{ id: number; inviter_id?: number | null; grade?: string | null;
+                         grade_manual?: boolean; since_ms?: number }>;
+  customers?: Array<{ id: number;
+    binding?: { distributor_id: number; since_ms: number; renewed_ms?: number; expires_ms?: number | null;
+                via?: 'visit' | 'order' | 'merchant' } | null;
+    share?: { sharer_id: number; at_ms: number; expires_ms: number } | null;
+    ended?: { distributor_id: number; at_ms: number; why: 'expired' | 'voided' | 'unbound' | 'replaced' } | null;
+    synced?: number; has_bought?: boolean }>;
+}
+
+export type AttributionEvent =
+  | { type: 'visit'; customer_id: number; sharer_id: number; at_ms: number }
+  | { type: 'register' | 'order' | 'unbind'; customer_id: number; at_ms: number }
+  | { type: 'rebind'; customer_id: number; distributor_id: number; at_ms: number }
+  | { type: 'switch_mode'; to: AttributionMode; at_ms: number }
+  | { type: 'switch_auto_unbind'; to: 'never' | 'on_expiry'; at_ms: number }
+  | { type: 'set_grade'; distributor_id: number; grade: string; manual?: boolean; at_ms: number }
+  | { type: 'set_inviter'; distributor_id: number; inviter_id: number; at_ms: number }
+  | { type: 'tick'; at_ms: number };
+
+export interface AttributionDecision {
+  event: string;           // the event type, or 'switch_effective'
+  at_ms: number;
+  reason: string;          // stable code, see docs/attribution.md; explainZh() turns it into a sentence
+  refused: boolean;
+  facts: Record<string, unknown>;
+}
+
+export interface GradeStats {
+  bound_customers?: number; invited_distributors?: number; paid_orders?: number;
+  paid_fen?: number; deal_fen?: number; completed_orders?: number;
+}
+
+export interface GradeStatus {
+  ok: true; rules_version: string; show_grades: boolean; manual: boolean;
+  reason: 'grades_hidden' | 'grade_manual' | 'grade_upgraded' | 'grade_kept' | 'grade_top';
+  grade: string | null; name: string | null; from: string | null;
+  next: null | { grade: string; name: string; rule: 'any' | 'all'; met: boolean;
+    thresholds: Array<{ metric: keyof GradeStats; current: number; target: number; missing: number; met: boolean }> };
+}
+
+export interface ExplainOptions {
+  viewer?: number;                      // said as 您
+  names?: Record<number, string>;
+  role?: string;                        // the merchant's name for distributors (default 分销员)
+  gradeNames?: Record<string, string>;
+}
+export function explainZh(decision: AttributionDecision, options?: ExplainOptions): string;
+export function gradeZh(status: GradeStatus, options?: { role?: string }): string;
+export function formatCst(ms: number, withTime?: boolean): string;
+
+export interface ShareTokenFields {
+  key_id: number;        // 0 ... 7
+  program_id: number;    // 0 ... 2^53-1
+  sharer_id: number;     // 0 ... 2^53-1
+  issued_at_ms: number;  // 2020-01-01 ... 2147, kept to the minute
+}
+
+export interface DecodedShareToken extends ShareTokenFields {
+  ok: true; token: string; version: number; payload: string; mac_hex: string;
+  signing_input: string; length: number;
+}
+
+export interface PosterData {
+  share_url: string;                // the QR code's text: the share link
+  title?: string; nickname?: string;
+  avatar_url?: string; product_image_url?: string; background_image_url?: string;
+  price_fen?: number; commission_fen?: number;
+}
+
+export interface PosterBox {
+  x: number; y: number; w: number; h?: number;
+  font_px?: number; line_height?: number; max_lines?: number; color?: string; bold?: boolean;
+  align?: 'left' | 'center' | 'right'; text?: string; bg_color?: string; padding?: number;
+  radius?: number; shape?: 'circle' | 'rect';
+}
+
+export interface PosterTemplate {
+  width: number; height: number; background_color?: string;
+  boxes: Partial<Record<'background' | 'avatar' | 'nickname' | 'tagline' | 'product_image' |
+    'title' | 'price' | 'commission' | 'qr' | 'qr_caption', PosterBox>>;
+}
+
+export type PosterItem =
+  | { kind: 'rect'; role: string; x: number; y: number; w: number; h: number; color: string; radius: number }
+  | { kind: 'image'; role: string; x: number; y: number; w: number; h: number; url: string | null;
+      shape: 'circle' | 'rect'; radius: number; placeholder_color: string; fallback_text?: string }
+  | { kind: 'text'; role: string; x: number; y: number; w: number; h: number; font_px: number;
+      line_height: number; color: string; bold: boolean; align: 'left' | 'center' | 'right';
+      lines: string[]; truncated: boolean; fits: boolean }
+  | { kind: 'qr'; role: 'qr'; x: number; y: number; w: number; h: number; text: string;
+      ecc: 'M'; color: string; bg_color: string };
+
+export interface PosterLayout { ok: true; width: number; height: number; items: PosterItem[]; }
+
+export type GateAction = 'enter' | 'buy' | 'distribute';
+export type GateCode = 'G_NOT_STARTED' | 'G_ENDED' | 'G_SOLD_OUT' | 'G_BUYERS_FULL' | 'G_NOT_FAN' |
+  'G_REGION_NOT_ALLOWED' | 'G_REGION_MISSING' | 'G_REGION_UNKNOWN' | 'G_REGION_MALFORMED' |
+  'G_PASSWORD_REQUIRED' | 'G_PASS_MALFORMED' | 'G_PASS_WRONG_PROGRAM' | 'G_PASS_WRONG_USER' |
+  'G_PASS_EXPIRED' | 'G_PASS_BAD_SIGNATURE' | 'G_LOCKED_OUT' | 'G_PURCHASE_LIMIT' | 'G_MUST_BUY_FIRST';
+
+export interface GateUser {
+  id: number;                  // 1 ... 2^53-1
+  is_fan?: boolean;
+  region?: string | null;      // GB/T 2260, e.g. '440305'; null = not known
+  bought_units?: number;       // in this campaign so far
+  pass?: string | null;        // gp1.<program>.<user>.<expires_ms>.<mac> from the server
+  pass_signature?: 'unchecked' | 'valid' | 'invalid'; // set by the server after checking the MAC
+  wrong_tries_ms?: number[];   // the server's log of wrong passwords, none after now_ms
+}
+export interface GateState { stock_left?: number; buyers?: number; }
+export interface GateReason { code: GateCode; message: string; blocks: GateAction[];
+  until_ms?: number; detail?: string; }
+export interface PasswordLock { locked: boolean; lock_until_ms: number | null; tries_left: number;
+  window_frees_at_ms: number | null; }
+export interface CountdownPlan {
+  phase: 'not_started' | 'running' | 'ended'; start_ms: number; end_ms: number;
+  target_ms: number | null; remaining_ms: number; days: number; hours: number; minutes: number;
+  seconds: number; next_tick_ms: number | null; phase_changes_at_ms: number | null;
+}
+export interface GateAnswer {
+  ok: true; rules_version: string; now_ms: number; phase: CountdownPlan['phase'];
+  allowed: boolean;            // may enter and buy now
+  enter: { allowed: boolean; reasons: GateCode[] };
+  buy: { allowed: boolean; reasons: GateCode[]; max_units: number };
+  distribute: { allowed: boolean; reasons: GateCode[] };
+  reasons: GateReason[];       // every blocking reason; messageZh(reason) gives the page text
+  changes_at_ms: number | null; // > now_ms; null when no time alone changes the answer
+  region: { matched: string | null } | null;
+  password: { pass_accepted: boolean; pass_signature_checked: boolean;
+    pass: { program_id: number; user_id: number; expires_ms: number } | null;
+    lock: PasswordLock } | null;
+  countdown: CountdownPlan;
+}
+export interface CampaignDisplay {
+  ok: true; rules_version: string;
+  participants: { show: boolean; count: number; text: string | null };
+  ticker: { show: boolean; entries: Array<{ name: string; at_ms: number;
+    ago_unit: 'just_now' | 'minute' | 'hour' | 'day'; ago_value: number; ago_text: string }> };
+  splash: { show: boolean };
 }
 
 export function loadEngine(options?: {

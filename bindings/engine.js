@@ -33,6 +33,26 @@
     previewGrades: (program, order) => ({ program, order }),
     previewRefund: (program, line, refunds) => ({ program, line, refunds }),
     previewBudget: (program, balance_fen, events) => ({ program, balance_fen, events }),
+    // Gates and countdown (docs/gates.md).
+    evaluateGate: (program, now_ms, user, state) => ({ program, now_ms, user, ...(state ? { state } : {}) }),
+    campaignCountdown: (program, now_ms) => ({ program, now_ms }),
+    campaignDisplay: (program, now_ms, view = {}) => ({ program, now_ms, ...view }),
+    regionInfo: (code, allowed_regions) => ({ code, ...(allowed_regions ? { allowed_regions } : {}) }),
+    passwordLockState: (now_ms, wrong_tries_ms) => ({ now_ms, wrong_tries_ms }),
+    // Sharing (docs/share.md). Signing and verifying tokens is server-only: bindings/share-node.js.
+    encodeShareToken: (fields) => fields,
+    decodeShareToken: (token) => ({ token }),
+    buildShareLink: (page_url, token, param) => (param === undefined ? { page_url, token } : { page_url, token, param }),
+    parseShareLaunch: (launch) => launch, // { url } or { scene }, optional param
+    layoutPoster: (data, template) => (template === undefined ? { data } : { data, template }),
+    // Attribution and grades (docs/attribution.md). State in, state out; a null state is a fresh program.
+    attributionStep: (settings, state, event) => ({ settings, state, event }),
+    replayEvents: (settings, state, events) => ({ settings, state, events }),
+    attributeOrder: (settings, state, event, order) => (order === undefined ? { settings, state, event } : { settings, state, event, order }),
+    previewModeSwitch: (settings, state, at_ms, to) => (to === undefined ? { settings, state, at_ms } : { settings, state, at_ms, to }),
+    // Money texts for pages (docs/pages.md): fen in, "¥12.30" out, in order.
+    formatMoney: (amounts_fen) => ({ amounts_fen }),
+    gradeStatus: (program, grade, stats, manual) => ({ program, ...(grade ? { grade } : {}), stats: stats || {}, ...(manual ? { manual: true } : {}) }),
   };
 
   function fail(code, path, message) {
@@ -126,6 +146,50 @@
     W_PROFIT_SHARING_CAP: '佣金比例之和超过支付账户的分账上限',
     W_RED_PACKET_MIN: '单个红包至少 1 元，分销员需累计佣金后才能提现',
     W_NO_HOLD: '未设置冻结期，退款时佣金可能已被提现',
+    E_TIME_RANGE: '时间须在 1970 年至 2100 年之间',
+    E_EVENT_ORDER: '事件须按时间先后顺序提交',
+    E_EVENT_TYPE: '无法识别的事件类型',
+    E_NEGATIVE_WINDOW: '有效期不能为负数',
+    E_SELF_BIND: '客户不能与自己绑定',
+    E_ATTRIBUTED_FIELD: '该字段由业绩归属自动填写，请勿传入',
+    E_REGION_UNKNOWN: '地区编码不存在',
+    // Gate reasons (evaluateGate): why this user may not enter, buy or earn now.
+    G_NOT_STARTED: '活动尚未开始',
+    G_ENDED: '活动已结束',
+    G_SOLD_OUT: '商品已售罄',
+    G_BUYERS_FULL: '购买人数已满',
+    G_NOT_FAN: '仅限公众号粉丝参与，请先关注公众号',
+    G_REGION_NOT_ALLOWED: '您所在的地区不在活动范围内',
+    G_REGION_MISSING: '无法确定您所在的地区，暂不能参与',
+    G_REGION_UNKNOWN: '您所在的地区无法识别，暂不能参与',
+    G_REGION_MALFORMED: '地区信息有误，暂不能参与',
+    G_PASSWORD_REQUIRED: '请输入活动密码',
+    G_PASS_MALFORMED: '活动凭证无效，请重新输入密码',
+    G_PASS_WRONG_PROGRAM: '活动凭证不属于本活动，请重新输入密码',
+    G_PASS_WRONG_USER: '活动凭证不属于当前用户，请重新输入密码',
+    G_PASS_EXPIRED: '活动凭证已过期，请重新输入密码',
+    G_PASS_BAD_SIGNATURE: '活动凭证校验失败，请重新输入密码',
+    G_LOCKED_OUT: '密码错误次数过多，请稍后再试',
+    G_PURCHASE_LIMIT: '已达到每人限购数量',
+    G_MUST_BUY_FIRST: '购买后才能参与分销',
+    E_PASSWORD_WRONG: '活动密码错误',
+    E_TOKEN_LENGTH: '分享码长度不正确，可能被截断',
+    E_TOKEN_CHAR: '分享码包含无效字符',
+    E_TOKEN_VERSION: '分享码版本不受支持',
+    E_TOKEN_NONCANONICAL: '分享码格式不规范',
+    E_TOKEN_CHECKSUM: '分享码校验失败，可能被篡改',
+    E_TOKEN_KEY: '分享码的签名密钥已失效',
+    E_TOKEN_EXPIRED: '分享链接已过期',
+    E_TOKEN_FUTURE: '分享码的生成时间晚于当前时间',
+    E_TOKEN_MAC: '签名格式不正确',
+    E_URL: '链接地址无效',
+    E_SHARE_PARAM: '分享参数名无效',
+    E_LINK_AMBIGUOUS: '链接中包含多个不同的分享码',
+    E_LAUNCH_SOURCE: '只能提供链接或小程序码参数之一',
+    E_POSTER_BOX: '海报元素超出画布或尺寸过小',
+    E_POSTER_COLOR: '颜色格式无效',
+    E_POSTER_URL: '图片地址无效',
+    E_POSTER_QR: '海报需要分享链接来生成二维码',
   };
   function messageZh(problem) {
     return ZH[problem.code] || problem.message;
@@ -143,5 +207,133 @@
     return SKIP_ZH[skip.reason] || skip.reason;
   }
 
-  return { loadEngine, EngineError, API, messageZh, skipReasonZh, ZH };
+  // --- Attribution explanations (docs/attribution.md): one zh-CN sentence per decision. ---
+  // Dates are China time (UTC+8, no daylight saving) computed from integer ms, never the device's zone.
+  function formatCst(ms, withTime) {
+    const d = new Date(ms + 8 * 3600000);
+    const date = `${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+    if (!withTime) return date;
+    const two = (n) => String(n).padStart(2, '0');
+    return `${date} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  }
+  // Integer fen to "¥12.30" without floating point.
+  function yuan(fen) {
+    return `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+  }
+  const MODE_ZH = { relation_first: '关系链优先', sharer_first: '分享人优先' };
+
+  // options: viewer (the id reading the sentence, said as 您), names ({id: name}),
+  // role (the merchant's name for distributors, default 分销员), gradeNames ({grade id: name}).
+  function explainZh(decision, options = {}) {
+    const f = decision.facts || {};
+    const role = options.role || '分销员';
+    const names = options.names || {};
+    const who = (id) => (id === options.viewer ? '您' : names[id] || `客户 ${id}`);
+    // "推广员 A" but "推广员张三": a space only before a Latin name or a number.
+    const dist = (id) => {
+      if (id === options.viewer) return '您';
+      const n = String(names[id] || id);
+      return /^[\x00-\x7f]/.test(n) ? `${role} ${n}` : `${role}${n}`;
+    };
+    const day = (ms) => formatCst(ms, false);
+    const at = (ms) => formatCst(ms, true);
+    const grade = (id) => (options.gradeNames && options.gradeNames[id]) || id;
+    const validity = (b) => (b.expires_ms === null ? '永久有效' : `有效期至 ${day(b.expires_ms)}`);
+    const C = who(f.customer_id);
+    const ENDED = {
+      expired: (e) => `与${dist(e.distributor_id)}的绑定已于 ${day(e.at_ms)} 到期`,
+      voided: (e) => `业绩归属方式于 ${at(e.at_ms)} 改为分享人优先，与${dist(e.distributor_id)}的绑定随之失效`,
+      unbound: (e) => `商家已于 ${day(e.at_ms)} 解除了与${dist(e.distributor_id)}的绑定`,
+      replaced: (e) => `商家已于 ${day(e.at_ms)} 更换了绑定的${dist(e.distributor_id)}`,
+    };
+    const nobody = () => {
+      if (f.why === 'share_expired') return `${dist(f.last_share.sharer_id)}的分享已于 ${at(f.last_share.expires_ms)} 过期`;
+      if (f.last_binding && ENDED[f.last_binding.why]) return ENDED[f.last_binding.why](f.last_binding);
+      return `${C}没有绑定${role}，也没有通过分享链接进入`;
+    };
+    const selfNote = f.self_purchase === 'excluded' ? `（${C}本人是${role}，自购不给本人佣金）` : '';
+    const T = {
+      visit_self_ignored: () => `${C}打开的是自己的分享链接，不会与自己绑定。`,
+      visit_bound: () => `${C}于 ${day(f.binding.since_ms)} 绑定了${dist(f.binding.distributor_id)}，${validity(f.binding)}` +
+        (f.previous ? `（此前${ENDED[f.previous.why](f.previous)}）` : '') + '。',
+      visit_renewed: () => `${C}再次访问了${dist(f.binding.distributor_id)}的链接，绑定已续期，${validity(f.binding)}。`,
+      visit_kept_binding: () => `${C}已于 ${day(f.binding.since_ms)} 绑定${dist(f.binding.distributor_id)}（${validity(f.binding)}），` +
+        `访问${dist(f.sharer_id)}的链接不会改变绑定。`,
+      visit_cached: () => `${C}通过${dist(f.sharer_id)}的分享链接进入，${at(f.share.expires_ms)} 前下单计入其业绩` +
+        (f.bind_on === 'order' ? '，下单后将与其绑定' : '') + '。',
+      visit_cache_refreshed: () => `${C}再次通过${dist(f.sharer_id)}的分享链接进入，分享有效期延长至 ${at(f.share.expires_ms)}。`,
+      visit_cache_overwritten: () => `${C}通过${dist(f.sharer_id)}的分享链接进入，取代了此前${dist(f.previous_sharer_id)}的分享，` +
+        `${at(f.share.expires_ms)} 前下单计入${dist(f.sharer_id)}的业绩。`,
+      register_inviter_bound: () => `${C}于 ${day(decision.at_ms)} 成为${role}，邀请人是其绑定的${dist(f.inviter_id)}，今后不会再变更。`,
+      register_inviter_shared: () => `${C}于 ${day(decision.at_ms)} 成为${role}，邀请人是分享链接的${dist(f.inviter_id)}，今后不会再变更。`,
+      register_no_inviter: () => `${C}于 ${day(decision.at_ms)} 成为${role}，没有邀请人：${nobody()}。`,
+      register_already_distributor: () => `${C}已经是${role}，邀请人${f.inviter_id === null ? '为空' : `仍是${dist(f.inviter_id)}`}，不会变更。`,
+      order_bound: () => `这笔订单归属${dist(f.distributor_id)}：${C}于 ${day(f.binding.since_ms)} 绑定了${dist(f.distributor_id)}，${validity(f.binding)}${selfNote}。`,
+      order_bound_now: () => `这笔订单归属${dist(f.distributor_id)}：${C}通过其分享链接下单，并从此与其绑定，${validity(f.binding)}${selfNote}。`,
+      order_shared: () => `这笔订单归属${dist(f.distributor_id)}：${C}于 ${at(f.share.at_ms)} 通过其分享链接进入，` +
+        `分享有效期至 ${at(f.share.expires_ms)}${selfNote}。`,
+      order_self_as_level1: () => `${C}是${role}，自购订单由本人作为第一级获得佣金，再按邀请关系向上分佣。`,
+      order_unattributed: () => `这笔订单没有归属任何${role}：${nobody()}${selfNote}。`,
+      order_campaign_sharer: () => `这笔订单归属分享人${who(f.distributor_id)}：${C}于 ${at(f.share.at_ms)} 通过其分享链接进入。`,
+      order_campaign_sharer_not_bought: () => `分享人${who(f.distributor_id)}尚未购买，本活动要求购买后才能获得佣金。`,
+      rebind_done: () => `商家于 ${day(decision.at_ms)} 将${C}改绑给${dist(f.distributor_id)}` +
+        (f.previous_distributor_id !== undefined ? `（原绑定${dist(f.previous_distributor_id)}）` : '') + `，${validity(f.binding)}。`,
+      rebind_refused_self: () => `不能把${C}绑定给自己。`,
+      rebind_refused_sharer_first: () => `当前为分享人优先模式，客户与${role}之间没有固定绑定，无法改绑。`,
+      unbind_done: () => (f.previous_distributor_id !== undefined
+        ? `商家于 ${day(decision.at_ms)} 解除了${C}与${dist(f.previous_distributor_id)}的绑定。`
+        : `商家于 ${day(decision.at_ms)} 清除了${C}来自${dist(f.previous_sharer_id)}的分享记录。`),
+      unbind_nothing: () => `${C}目前没有绑定任何${role}，无需解绑。`,
+      switch_scheduled: () => `业绩归属方式将从「${MODE_ZH[f.from]}」改为「${MODE_ZH[f.to]}」，于 ${at(f.effective_ms)} 生效，` +
+        `生效前仍按原方式计算；${f.effect === 'bindings_voided' ? '生效后所有已绑定的关系将失效' : '只对生效后新建立的关系生效'}；` +
+        `下次最早可于 ${at(f.next_allowed_ms)} 后修改。`,
+      switch_refused_too_soon: () => `每 3 天只能修改一次业绩归属方式：上次修改于 ${at(f.previous_request_ms)}，` +
+        `请在 ${at(f.next_allowed_ms)} 之后再试。`,
+      switch_refused_same_mode: () => `当前已是「${MODE_ZH[f.to]}」，无需切换。`,
+      switch_effective: () => `业绩归属方式已于 ${at(f.effective_ms)} 改为「${MODE_ZH[f.to]}」，` +
+        (f.effect === 'bindings_voided' ? '此前所有已绑定的关系已失效。' : '此后新建立的关系按关系链绑定，已有的分享记录不变。'),
+      auto_unbind_switched: () => (f.to === 'on_expiry'
+        ? `自动解绑已改为「有效期结束自动解绑」：现有绑定的有效期从 ${day(decision.at_ms)} 起按 ${f.binding_days} 天重新计算，至 ${day(f.expires_ms)}。`
+        : '自动解绑已改为「从不自动解绑」：现有的有效绑定全部变为永久绑定。'),
+      auto_unbind_refused_same: () => '自动解绑设置与当前相同，无需切换。',
+      grade_set: () => (f.manual
+        ? `商家将${dist(f.distributor_id)}的等级由「${grade(f.from)}」调整为「${grade(f.to)}」。`
+        : `${dist(f.distributor_id)}由「${grade(f.from)}」升级为「${grade(f.to)}」。`),
+      grade_refused_downgrade: () => `等级不会自动下降，${dist(f.distributor_id)}仍为「${grade(f.from)}」。`,
+      grade_refused_manual: () => `${dist(f.distributor_id)}的等级由商家手动设置，暂不自动升级。`,
+      inviter_set: () => `商家为${dist(f.distributor_id)}设置了邀请人${dist(f.inviter_id)}，今后不会再变更。`,
+      inviter_refused_self: () => `${dist(f.distributor_id)}不能成为自己的邀请人。`,
+      inviter_refused_fixed: () => `${dist(f.distributor_id)}的邀请人已是${dist(f.current_inviter_id)}，邀请人确定后不能更改。`,
+      inviter_refused_cycle: () => `不能把${dist(f.inviter_id)}设为${dist(f.distributor_id)}的邀请人：` +
+        `${dist(f.inviter_id)}在${dist(f.distributor_id)}的下级中，会形成循环。`,
+      tick: () => `截至 ${at(decision.at_ms)}，到期的设置变更均已生效。`,
+    };
+    const t = T[decision.reason];
+    return t ? t() : decision.reason;
+  }
+
+  const METRIC_ZH = {
+    bound_customers: (n) => `绑定客户 ${n} 人`,
+    invited_distributors: (n, role) => `邀请${role} ${n} 人`,
+    paid_orders: (n) => `支付订单 ${n} 单`,
+    paid_fen: (n) => `实收金额 ${yuan(n)}`,
+    deal_fen: (n) => `成交金额 ${yuan(n)}`,
+    completed_orders: (n) => `成单 ${n} 单`,
+  };
+  // A gradeStatus result in words: '' when the program shows no grades (one grade or none).
+  function gradeZh(status, options = {}) {
+    if (!status.show_grades) return '';
+    const role = options.role || '分销员';
+    const name = status.name || status.grade;
+    let text = status.reason === 'grade_upgraded' ? `已升级为「${name}」。`
+      : status.reason === 'grade_manual' ? `当前等级「${name}」由商家设置。` : `当前等级：「${name}」。`;
+    const next = status.next;
+    if (!next) return text + '已是最高等级。';
+    const nextName = next.name || next.grade;
+    if (next.met) return text + `已满足「${nextName}」的升级条件。`;
+    const missing = next.thresholds.filter((t) => !t.met).map((t) => `${METRIC_ZH[t.metric](t.missing, role)}`);
+    return text + `距离「${nextName}」还差${missing.join(next.rule === 'any' ? '，或' : '，并且')}。`;
+  }
+
+  return { loadEngine, EngineError, API, messageZh, skipReasonZh, ZH, explainZh, gradeZh, formatCst };
 });

@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   clang-14 libclang-rt-14-dev    # libFuzzer + sanitizers for scripts/fuzz.sh
   brotli                         # size figures in scripts/bench.sh
   chromium                       # headless browser tests (driven by playwright-core from npm)
+  fonts-wqy-microhei             # a CJK font, so posters in headless Chromium show Chinese text
   postgresql                     # the real-server half of the storage tests
   nodejs npm
 )

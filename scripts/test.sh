@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: native (warnings as errors), native with ASan+UBSan,
-# the same Catch2 tests compiled to WASM under Node, then the Node tests against the module.
-# Fails on the first failure.
+# the same Catch2 tests compiled to WASM under Node, a short fuzz run, then the Node tests: the
+# module against the golden vectors, the reference server on PGlite and on a throwaway PostgreSQL
+# on 127.0.0.1, and the browser tests in headless Chromium. Fails on the first failure.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ENGINE_ROOT"
@@ -26,5 +27,9 @@ ctest --test-dir build/wasm --output-on-failure -j"$JOBS"
 step "fuzz smoke (every JSON entry point, a few seconds each)"
 scripts/fuzz.sh 5
 
-step "Node tests against the WASM module"
-node --test tests/js/
+step "Node tests: the WASM module, the server on PGlite and on PostgreSQL, the browser tests"
+PG_TEST_URL=$(scripts/pg-start.sh 55432)
+export PG_TEST_URL
+trap 'scripts/pg-stop.sh 55432' EXIT
+export ENGINE_NATIVE_BIN="$ENGINE_ROOT/build/native/tests/engine-cli"
+node --test --test-concurrency=2 tests/js/

@@ -50,39 +50,36 @@ Json LineJson(const Line& l) {
   return j;
 }
 
-Json PreviewJson(const Program& p, const Order& o, const Preview& pv) {
+// `with_version` is false inside batch and per-grade results, which carry it once at the top.
+Json PreviewJson(const Program& p, const Order& o, const Preview& pv, bool with_version = true) {
   Json chain = Json::array();
   for (const auto& b : pv.chain) {
     Json c = {{"level", b.level}, {"beneficiary_id", b.id}, {"role", b.role}};
     if (!b.grade.empty()) c["grade"] = b.grade;
-    chain.push_back(c);
+    chain.push_back(std::move(c));
   }
   Json skips = Json::array();
   for (const auto& s : pv.skips) {
     Json k = {{"level", s.level}, {"reason", s.reason}};
     if (s.id) k["beneficiary_id"] = *s.id;
-    skips.push_back(k);
+    skips.push_back(std::move(k));
   }
   Json items = Json::array();
-  // Per beneficiary (and role), in the order they first appear.
-  Json by = Json::array();
+  // Per beneficiary (and role), in the order they first appear. Summed in plain structs: comparing
+  // JSON values would link nlohmann's operator== into the module for nothing.
+  struct Sum {
+    const Beneficiary* who;
+    int64_t cash = 0, balance = 0, points = 0;
+  };
+  std::vector<Sum> sums;
   const auto add_by = [&](const Line& l) {
-    for (auto& b : by) {
-      if (b["beneficiary_id"] == l.who.id && b["role"] == l.who.role) {
-        const char* k = l.reward == RewardType::kPoints
-                            ? "points"
-                            : (l.reward == RewardType::kBalance ? "balance_fen" : "cash_fen");
-        b[k] = b[k].get<int64_t>() + l.amount;
-        return;
-      }
-    }
-    Json b = {{"beneficiary_id", l.who.id}, {"role", l.who.role}, {"level", l.who.level},
-              {"cash_fen", 0}, {"balance_fen", 0}, {"points", 0}};
-    const char* k = l.reward == RewardType::kPoints
-                        ? "points"
-                        : (l.reward == RewardType::kBalance ? "balance_fen" : "cash_fen");
-    b[k] = l.amount;
-    by.push_back(b);
+    Sum* s = nullptr;
+    for (auto& x : sums)
+      if (x.who->id == l.who.id && x.who->role == l.who.role) s = &x;
+    if (!s) s = &sums.emplace_back(Sum{&l.who});
+    (l.reward == RewardType::kPoints ? s->points
+                                     : (l.reward == RewardType::kBalance ? s->balance : s->cash)) +=
+        l.amount;
   };
   for (const auto& it : pv.items) {
     Json lines = Json::array();
@@ -91,11 +88,15 @@ Json PreviewJson(const Program& p, const Order& o, const Preview& pv) {
       add_by(l);
     }
     Json ij = {{"index", it.index}, {"product_id", it.product_id}, {"paid_fen", it.paid_fen},
-               {"lines", lines}};
+               {"lines", std::move(lines)}};
     ij["excluded_type"] = it.excluded_type.empty() ? Json(nullptr) : Json(it.excluded_type);
     ij["cap_fen"] = it.cap_fen ? Json(*it.cap_fen) : Json(nullptr);
-    items.push_back(ij);
+    items.push_back(std::move(ij));
   }
+  Json by = Json::array();
+  for (const auto& x : sums)
+    by.push_back({{"beneficiary_id", x.who->id}, {"role", x.who->role}, {"level", x.who->level},
+                  {"cash_fen", x.cash}, {"balance_fen", x.balance}, {"points", x.points}});
   Json totals = {{"paid_fen", pv.paid_fen},
                  {"cash_fen", pv.cash_fen},
                  {"balance_fen", pv.balance_fen},
@@ -103,10 +104,17 @@ Json PreviewJson(const Program& p, const Order& o, const Preview& pv) {
                  {"cash_text", FormatYuan(pv.cash_fen)},
                  {"margin_fen", pv.margin_fen ? Json(*pv.margin_fen) : Json(nullptr)},
                  {"margin_text", pv.margin_fen ? Json(FormatYuan(*pv.margin_fen)) : Json(nullptr)}};
-  return {{"ok", true},         {"rules_version", p.rules_version},
-          {"order_id", o.order_id}, {"chain", chain},
-          {"skipped", skips},   {"items", items},
-          {"totals", totals},   {"by_beneficiary", by}};
+  // Moved, not copied: nlohmann copies every lvalue in an initializer list, and a batch's answer
+  // is megabytes of nested objects.
+  Json out = {{"ok", true},
+              {"order_id", o.order_id},
+              {"chain", std::move(chain)},
+              {"skipped", std::move(skips)},
+              {"items", std::move(items)},
+              {"totals", std::move(totals)},
+              {"by_beneficiary", std::move(by)}};
+  if (with_version) out["rules_version"] = p.rules_version;
+  return out;
 }
 
 // Parses the request object and its "program"; `extra` lists the request's other keys.
@@ -225,9 +233,7 @@ std::string PreviewBatch(const std::string& text) {
     std::optional<Preview> pv;
     if (order) pv = engine::PreviewOrder(*req.program, *order, path, op);
     if (pv) {
-      Json r = PreviewJson(*req.program, *order, *pv);
-      r.erase("rules_version");  // once at the top, not per order
-      results.push_back(std::move(r));
+      results.push_back(PreviewJson(*req.program, *order, *pv, false));
     } else {
       ++failed;
       results.push_back({{"ok", false}, {"errors", ProblemsJson(op)}});
@@ -236,7 +242,7 @@ std::string PreviewBatch(const std::string& text) {
   return DumpJson({{"ok", true},
                    {"rules_version", req.program->rules_version},
                    {"failed", failed},
-                   {"results", results}});
+                   {"results", std::move(results)}});
 }
 
 std::string PreviewGrades(const std::string& text) {
@@ -256,19 +262,17 @@ std::string PreviewGrades(const std::string& text) {
   if (p.grades.empty()) {
     auto pv = engine::PreviewOrder(p, *order, "order", problems);
     if (!pv) return Fail(problems);
-    Json r = PreviewJson(p, *order, *pv);
-    r.erase("rules_version");
-    grades.push_back({{"grade", nullptr}, {"name", nullptr}, {"preview", r}});
+    Json r = PreviewJson(p, *order, *pv, false);
+    grades.push_back({{"grade", nullptr}, {"name", nullptr}, {"preview", std::move(r)}});
   }
   for (const auto& g : p.grades) {
     auto pv = engine::PreviewOrder(p, *order, "order", problems, &g.id);
     if (!pv) return Fail(problems);
-    Json r = PreviewJson(p, *order, *pv);
-    r.erase("rules_version");
-    grades.push_back({{"grade", g.id}, {"name", g.name}, {"preview", r}});
+    Json r = PreviewJson(p, *order, *pv, false);
+    grades.push_back({{"grade", g.id}, {"name", g.name}, {"preview", std::move(r)}});
   }
   return DumpJson({{"ok", true}, {"rules_version", p.rules_version},
-                   {"show_grades", p.grades.size() > 1}, {"grades", grades}});
+                   {"show_grades", p.grades.size() > 1}, {"grades", std::move(grades)}});
 }
 
 std::string PreviewRefund(const std::string& text) {
@@ -322,7 +326,7 @@ std::string PreviewRefund(const std::string& text) {
   }
   return DumpJson({{"ok", true}, {"rules_version", req.program->rules_version},
                    {"policy", req.program->refund_policy == RefundPolicy::kKeep ? "keep" : "proportional"},
-                   {"steps", out}, {"total_clawback", total}, {"total_debt", debt},
+                   {"steps", std::move(out)}, {"total_clawback", total}, {"total_debt", debt},
                    {"total_forgiven", forgiven}, {"line_left", line.amount - total}});
 }
 
@@ -364,19 +368,22 @@ std::string PreviewBudget(const std::string& text) {
                 {"returned_fen", st.returned_fen}};
   };
   Json steps = Json::array();
-  for (const auto& e : events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    const BudgetEvent& e = events[i];
     BudgetStep step = ApplyBudgetEvent(p, s, e);
     Json j = {{"type", e.type}, {"state", state_json(step.state)}};
     j["refused"] = step.refused_code.empty()
                        ? Json(nullptr)
-                       : Json{{"code", step.refused_code}, {"message", step.refused_message}};
-    steps.push_back(j);
+                       : Json{{"code", step.refused_code},
+                              {"path", IndexPath("events", i)},
+                              {"message", step.refused_message}};
+    steps.push_back(std::move(j));
     s = step.state;
   }
   const auto need = CheckedMul(p.campaign.stock, p.campaign.commission_per_unit_fen);
   return DumpJson({{"ok", true}, {"rules_version", p.rules_version},
                    {"freeze_on_publish_fen", need ? Json(*need) : Json(nullptr)},
-                   {"steps", steps}, {"final", state_json(s)}});
+                   {"steps", std::move(steps)}, {"final", state_json(s)}});
 }
 
 }  // namespace engine::api

@@ -146,17 +146,23 @@ std::vector<int64_t> ScaleToCap(const std::vector<int64_t>& amounts, int64_t cap
   for (int64_t a : amounts) total += a;
   if (total <= cap) return amounts;
   std::vector<int64_t> out(amounts.size());
-  std::vector<std::pair<__int128, size_t>> rem;
+  std::vector<__int128> rem(amounts.size());
   int64_t given = 0;
   for (size_t i = 0; i < amounts.size(); ++i) {
     const __int128 num = static_cast<__int128>(amounts[i]) * cap;
     out[i] = static_cast<int64_t>(num / total);
     given += out[i];
-    rem.push_back({num % total, i});
+    rem[i] = num % total;
   }
-  std::stable_sort(rem.begin(), rem.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (size_t k = 0; given < cap && k < rem.size(); ++k, ++given) out[rem[k].second] += 1;
+  // Fewer than amounts.size() fen are left over; each goes to the largest remainder not yet served,
+  // the earlier part on a tie. A selection loop instead of a stable sort keeps the module smaller.
+  for (; given < cap; ++given) {
+    size_t best = 0;
+    for (size_t i = 1; i < rem.size(); ++i)
+      if (rem[i] > rem[best]) best = i;
+    out[best] += 1;
+    rem[best] = -1;
+  }
   return out;
 }
 
@@ -184,6 +190,8 @@ std::optional<Preview> PreviewOrder(const Program& p, const Order& o, const std:
 
   bool all_costs = true;
   __int128 cost_total = 0;
+  // Points are not capped, so 1000 items x 3 lines of up to 2^53-1 points can pass int64: sum wide.
+  __int128 cash = 0, balance = 0, points = 0;
   for (size_t i = 0; i < o.items.size(); ++i) {
     const OrderItem& item = o.items[i];
     const std::string ip = IndexPath(path + ".items", i);
@@ -234,17 +242,20 @@ std::optional<Preview> PreviewOrder(const Program& p, const Order& o, const std:
     if (!campaign) AddAgentLines(p, o, item, r);
     ApplyCaps(p, item, r);
     for (const auto& l : r.lines) {
-      if (l.reward == RewardType::kPoints) out.points += l.amount;
-      else if (l.reward == RewardType::kBalance) out.balance_fen += l.amount;
-      else out.cash_fen += l.amount;
+      if (l.reward == RewardType::kPoints) points += l.amount;
+      else if (l.reward == RewardType::kBalance) balance += l.amount;
+      else cash += l.amount;
     }
     out.items.push_back(std::move(r));
   }
-  if (out.cash_fen > kMaxAmount || out.balance_fen > kMaxAmount || out.points > kMaxAmount ||
+  if (cash > kMaxAmount || balance > kMaxAmount || points > kMaxAmount ||
       out.paid_fen > kMaxAmount) {
     Report(problems, "E_OVERFLOW", path + ".items", "the order's totals exceed 2^53-1");
     return std::nullopt;
   }
+  out.cash_fen = static_cast<Fen>(cash);
+  out.balance_fen = static_cast<Fen>(balance);
+  out.points = static_cast<int64_t>(points);
   if (all_costs && cost_total <= kMaxAmount) {
     out.margin_fen = static_cast<int64_t>(static_cast<__int128>(out.paid_fen) - cost_total -
                                           out.cash_fen - out.balance_fen);

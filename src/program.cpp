@@ -1,7 +1,8 @@
 #include "program.h"
 
 #include <algorithm>
-#include <cstdio>
+
+#include "region.h"
 
 namespace engine {
 namespace {
@@ -280,7 +281,9 @@ void ReadCampaign(Reader& r, Program& p) {
   c.ticker = r.Bool("ticker", false).value_or(false);
   c.poster_sharing = r.Bool("poster_sharing", true).value_or(true);
   c.password_protected = r.Bool("password_protected", false).value_or(false);
-  ReadStringList(r, "allowed_regions", kMaxRegions, 6, c.allowed_regions);
+  // Read up to 16 bytes so a 7-digit code reports E_REGION rather than a generic type error.
+  ReadStringList(r, "allowed_regions", kMaxRegions, 16, c.allowed_regions);
+  ValidateRegionList(c.allowed_regions, r.PathOf("allowed_regions"), r.Out());
 }
 
 Json LevelsJson(const LevelTable& t, int depth) {
@@ -367,10 +370,11 @@ std::optional<Program> ParseProgram(const Json& j, const std::string& path, Prob
   }
   if (problems.size() != before) return std::nullopt;
 
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(Fnv1a64(DumpJson(NormalizedProgram(p)))));
-  p.rules_version = std::string("rv1-") + buf;
+  // Hex by hand: snprintf would link printf with its floating-point half into the module.
+  uint64_t h = Fnv1a64(DumpJson(NormalizedProgram(p)));
+  std::string hex(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) hex[i] = "0123456789abcdef"[h & 15];
+  p.rules_version = "rv1-" + hex;
   return p;
 }
 

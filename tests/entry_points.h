@@ -6,6 +6,10 @@
 #include <vector>
 
 #include "api.h"
+#include "share_api.h"
+#include "gate_api.h"
+#include "attribution_api.h"
+#include "format_api.h"
 
 namespace fuzzing {
 using EntryPoint = std::string (*)(const std::string&);
@@ -17,6 +21,22 @@ inline const std::vector<std::pair<const char*, EntryPoint>>& EntryPoints() {
       {"previewGrades", engine::api::PreviewGrades},
       {"previewRefund", engine::api::PreviewRefund},
       {"previewBudget", engine::api::PreviewBudget},
+      {"encodeShareToken", engine::api::EncodeShareToken},
+      {"decodeShareToken", engine::api::DecodeShareToken},
+      {"buildShareLink", engine::api::BuildShareLink},
+      {"parseShareLaunch", engine::api::ParseShareLaunch},
+      {"layoutPoster", engine::api::LayoutPoster},
+      {"evaluateGate", engine::api::EvaluateGate},
+      {"campaignCountdown", engine::api::CampaignCountdown},
+      {"campaignDisplay", engine::api::CampaignDisplay},
+      {"regionInfo", engine::api::RegionInfo},
+      {"passwordLockState", engine::api::PasswordLockState},
+      {"attributionStep", engine::api::AttributionStep},
+      {"replayEvents", engine::api::ReplayEvents},
+      {"attributeOrder", engine::api::AttributeOrder},
+      {"previewModeSwitch", engine::api::PreviewModeSwitch},
+      {"gradeStatus", engine::api::GradeStatus},
+      {"formatMoney", engine::api::FormatMoney},
   };
   return all;
 }

@@ -2,12 +2,13 @@
 // state of its own between requests (everything is in the database), so several can run behind a
 // load balancer; the time-driven sweeps are idempotent and safe to run on every instance.
 'use strict';
-const path = require('path');
+const crypto = require('crypto');
 const Fastify = require('fastify');
 const { ApiError, bad } = require('./errors');
 const { hashKey, verifySession } = require('./auth');
 const { SandboxPayments } = require('./payments');
 const { isUniqueViolation } = require('./db');
+const { createShareSigner } = require('../bindings/share-node');
 
 const AMOUNT = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
 const ID = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER };
@@ -39,7 +40,12 @@ function buildApp({ db, engine, secret, mode = 'development', clock = () => Date
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true, verbose: true } },
   });
   const payments = new SandboxPayments(`${secret}:payments`);
-  const ctx = { db, engine, secret, mode, clock, payments, schema: { AMOUNT, ID, IDEM_KEY } };
+  // Share tokens are signed with a key derived from the server secret; rotating adds a key id.
+  const shareKey = crypto.createHmac('sha256', secret).update('share-key-1').digest();
+  const signer = createShareSigner(engine, { keys: { 1: shareKey }, currentKeyId: 1, maxAgeMs: 30 * 86400000 });
+  const ctx = { db, engine, secret, mode, clock, payments, signer, schema: { AMOUNT, ID, IDEM_KEY } };
+  ctx.attribution = require('./attribution')(ctx);
+  ctx.gates = require('./gates')(ctx);
 
   // One transaction per request that writes; a unique violation means a concurrent retry of the
   // same idempotent request won, so the handler runs again and finds its stored result.
@@ -91,6 +97,7 @@ function buildApp({ db, engine, secret, mode = 'development', clock = () => Date
   app.get('/api/health', async () => ({ ok: true, engine: engine.version().engine, db: db.kind }));
   app.register(require('./routes/merchant'), { ctx });
   app.register(require('./routes/user'), { ctx });
+  app.register(require('./routes/share'), { ctx });
   return app;
 }
 

@@ -16,7 +16,8 @@ async function database(kind) {
   return shared[kind];
 }
 
-let nextMerchant = Number(process.env.TEST_MERCHANT_BASE || 0) || (Date.now() % 1e9) * 1000;
+// Unique across the test processes that share one PostgreSQL: time and pid, 100 merchants each.
+let nextMerchant = ((Date.now() % 1e6) * 1e5 + (process.pid % 1e5)) * 100;
 
 async function harness(kind = 'pglite', { mode = 'development', now = Date.UTC(2026, 10, 24, 4, 0, 0) } = {}) {
   const db = await database(kind);

@@ -32,6 +32,8 @@ CREATE TABLE programs (
   status           TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published', 'ended')),
   stock            BIGINT NOT NULL DEFAULT 0 CHECK (stock >= 0),
   held_units       BIGINT NOT NULL DEFAULT 0 CHECK (held_units >= 0),
+  attribution      JSONB NOT NULL DEFAULT '{}',  -- mode, binding days, share window (attribution.h)
+  password_hash    TEXT,                         -- scrypt (bindings/gate-node.js); never sent out
   created_ms       BIGINT NOT NULL,
   updated_ms       BIGINT NOT NULL,
   PRIMARY KEY (merchant_id, program_id)
@@ -88,8 +90,18 @@ CREATE TABLE relations (
   bound_id         BIGINT,
   bound_since_ms   BIGINT,
   reason           TEXT NOT NULL,
+  state            JSONB NOT NULL,   -- the engine's customer record (attribution.h)
   updated_ms       BIGINT NOT NULL,
   PRIMARY KEY (merchant_id, program_id, customer_id)
+);
+
+-- Wrong password tries per user and campaign, for the 5-in-10-minutes lock-out.
+CREATE TABLE password_tries (
+  merchant_id      BIGINT NOT NULL,
+  program_id       BIGINT NOT NULL,
+  user_id          BIGINT NOT NULL,
+  tries            JSONB NOT NULL,
+  PRIMARY KEY (merchant_id, program_id, user_id)
 );
 
 CREATE TABLE visits (

@@ -78,8 +78,19 @@ module.exports = async function merchantRoutes(app, { ctx }) {
     });
   });
 
+  app.put('/api/merchant/programs/:program_id/password', {
+    schema: { ...programParams, ...body({ password: { type: 'string', minLength: 1, maxLength: 64 } }) },
+  }, async (req) => {
+    const m = req.merchant.merchant_id;
+    const id = Number(req.params.program_id);
+    const hash = await ctx.gates.hashPassword(req.body.password);
+    const rows = await ctx.db.query('UPDATE programs SET password_hash = $3 WHERE merchant_id = $1 AND program_id = $2 RETURNING program_id', [m, id, hash]);
+    if (!rows.length) throw notFound('program', 'program_id');
+    return { ok: true, program_id: id };
+  });
+
   app.get('/api/merchant/programs', async (req) => {
-    const rows = await ctx.db.query('SELECT program_id, kind, status, stock, held_units, rules_version, config FROM programs WHERE merchant_id = $1 ORDER BY program_id',
+    const rows = await ctx.db.query('SELECT program_id, kind, status, stock, held_units, rules_version, config, (password_hash IS NOT NULL) AS has_password FROM programs WHERE merchant_id = $1 ORDER BY program_id',
       [req.merchant.merchant_id]);
     return { ok: true, programs: rows };
   });

@@ -7,28 +7,6 @@ const withdraw = require('../withdraw');
 const { signSession } = require('../auth');
 const { ApiError, bad, conflict, notFound } = require('../errors');
 
-const MAX_CHAIN = 3;
-
-// The inviter tree above `ids` (approved distributors only), as the engine's `distributors`.
-async function inviterSlice(q, m, programId, ids) {
-  const out = new Map();
-  let frontier = ids.filter((x) => x != null);
-  for (let hop = 0; hop <= MAX_CHAIN && frontier.length; hop++) {
-    const rows = await q(`SELECT user_id, inviter_id, grade FROM distributors WHERE merchant_id = $1 AND program_id = $2
-                          AND status = 'approved' AND user_id = ANY($3::bigint[])`, [m, programId, frontier]);
-    frontier = [];
-    for (const r of rows) {
-      const id = Number(r.user_id);
-      if (out.has(id)) continue;
-      const d = { id };
-      if (r.inviter_id != null) { d.inviter_id = Number(r.inviter_id); frontier.push(d.inviter_id); }
-      if (r.grade) d.grade = r.grade;
-      out.set(id, d);
-    }
-  }
-  return [...out.values()];
-}
-
 module.exports = async function userRoutes(app, { ctx }) {
   const { db, engine, clock } = ctx;
   const { AMOUNT, ID, IDEM_KEY } = ctx.schema;
@@ -49,17 +27,48 @@ module.exports = async function userRoutes(app, { ctx }) {
     return { ok: true, session: signSession(ctx.secret, m, u, clock()) };
   });
 
-  app.get('/api/programs/:program_id', { ...auth, schema: idParam('program_id') }, async (req) => {
+  app.get('/api/programs/:program_id', {
+    ...auth, schema: { ...idParam('program_id'), querystring: { type: 'object', properties: { pass: { type: 'string', maxLength: 128 } } } },
+  }, async (req) => {
     const m = req.merchant.merchant_id;
     const p = await settle.loadProgram(db.query, m, Number(req.params.program_id));
     if (p.status === 'draft') throw notFound('program');
+    const gate = p.kind === 'campaign' ? await ctx.gates.evaluate(db.query, p, req.userId, req.query.pass, clock()) : null;
     const [{ participants }] = await db.query(`SELECT COUNT(DISTINCT beneficiary_id)::int AS participants FROM commission_lines
                                               WHERE merchant_id = $1 AND order_id IN (SELECT order_id FROM orders WHERE merchant_id = $1 AND program_id = $2)`,
     [m, p.program_id]);
     const [{ buyers }] = await db.query(`SELECT COUNT(DISTINCT buyer_id)::int AS buyers FROM orders WHERE merchant_id = $1 AND program_id = $2
                                          AND status IN ('created', 'paid', 'completed')`, [m, p.program_id]);
-    return { ok: true, program_id: p.program_id, kind: p.kind, status: p.status, stock: Number(p.stock), participants, buyers,
-      config: p.config, rules_version: p.rules_version, role_name: req.merchant.role_name, server_now_ms: clock() };
+    // The ticker's raw entries; the engine masks the names and words the times (campaignDisplay).
+    const recent = (await db.query(`SELECT u.nickname, o.paid_ms FROM orders o LEFT JOIN users u ON u.merchant_id = o.merchant_id AND u.user_id = o.buyer_id
+                                    WHERE o.merchant_id = $1 AND o.program_id = $2 AND o.paid_ms IS NOT NULL ORDER BY o.paid_ms DESC LIMIT 10`, [m, p.program_id]))
+      .map((r) => ({ name: r.nickname || '微信用户', at_ms: Number(r.paid_ms) }));
+    return { ok: true, program_id: p.program_id, kind: p.kind, status: p.status, stock: Number(p.stock), participants, buyers, recent,
+      config: p.config, rules_version: p.rules_version, role_name: req.merchant.role_name, server_now_ms: clock(), gate };
+  });
+
+  // The password never reaches the browser: the server checks it and hands out a signed pass.
+  app.post('/api/gates/password', {
+    ...auth, schema: body({ program_id: ID, password: { type: 'string', maxLength: 128 } }),
+  }, async (req) => {
+    const m = req.merchant.merchant_id;
+    const r = await ctx.tx(async (q) => ctx.gates.attempt(q, await settle.loadProgram(q, m, req.body.program_id), req.userId, req.body.password, clock()));
+    if (r.ok) return { ok: true, pass: r.pass, expires_ms: r.expires_ms };
+    const err = new ApiError(r.code === 'G_LOCKED_OUT' ? 429 : 403, r.code, 'password', r.code === 'G_LOCKED_OUT' ? 'locked out after 5 wrong tries' : 'wrong password');
+    err.errors = [{ code: r.code, path: 'password', message: err.message, tries_left: r.tries_left, lock_until_ms: r.lock_until_ms }];
+    throw err;
+  });
+
+  // Development stand-in for the WeChat profile (follower of the official account, region).
+  app.post('/api/me/profile', {
+    ...auth, schema: body({ is_fan: { type: 'boolean' }, region: { type: 'string', pattern: '^[0-9]{6}$' }, real_name: { type: 'boolean' } }, []),
+  }, async (req) => {
+    if (ctx.mode !== 'development') throw new ApiError(403, 'E_DEV_ONLY', '', 'profiles come from WeChat in production');
+    const b = req.body || {};
+    const [u] = await db.query(`UPDATE users SET is_fan = COALESCE($3, is_fan), region = COALESCE($4, region), real_name = COALESCE($5, real_name)
+                                WHERE merchant_id = $1 AND user_id = $2 RETURNING user_id, is_fan, region, real_name`,
+    [req.merchant.merchant_id, req.userId, b.is_fan ?? null, b.region ?? null, b.real_name ?? null]);
+    return { ok: true, profile: u };
   });
 
   app.post('/api/orders', {
@@ -68,6 +77,7 @@ module.exports = async function userRoutes(app, { ctx }) {
       program_id: ID, idem_key: IDEM_KEY, units: { type: 'integer', minimum: 1, maximum: 1000000 },
       items: { type: 'array', maxItems: 100, items: { type: 'object', properties: { product_id: { type: 'string', maxLength: 64 }, units: { type: 'integer', minimum: 1, maximum: 1000000 } }, required: ['product_id', 'units'], additionalProperties: false } },
       delivery_region: { type: 'string', pattern: '^[0-9]{6}$' },
+      pass: { type: 'string', maxLength: 128 },
     }, ['program_id', 'idem_key']),
   }, async (req) => {
     const m = req.merchant.merchant_id;
@@ -84,17 +94,10 @@ module.exports = async function userRoutes(app, { ctx }) {
       if (p.kind === 'campaign') {
         const c = p.config;
         units = req.body.units || 1;
-        if (now < c.start_ms) throw conflict('E_PHASE', 'the campaign has not started', 'program_id');
-        if (now >= c.end_ms) throw conflict('E_PHASE', 'the campaign has ended', 'program_id');
+        // The gate (phase, stock, buyers, fans, region, password pass, purchase limit) refuses here,
+        // with the same rule the page shows.
+        await ctx.gates.requireBuy(q, p, buyer, req.body.pass, units, now);
         if (Number(p.stock) < units) throw conflict('E_SOLD_OUT', 'not enough stock', 'units');
-        const buyers = await q(`SELECT COUNT(DISTINCT buyer_id)::int AS n, BOOL_OR(buyer_id = $3) AS me FROM orders
-                                WHERE merchant_id = $1 AND program_id = $2 AND status IN ('created', 'paid', 'completed')`, [m, p.program_id, buyer]);
-        if (c.max_buyers && buyers[0].n >= c.max_buyers && !buyers[0].me) throw conflict('E_BUYERS_FULL', 'the number of buyers is reached', 'program_id');
-        if (c.per_user_limit) {
-          const [{ bought }] = await q(`SELECT COALESCE(SUM(units), 0) AS bought FROM orders WHERE merchant_id = $1 AND program_id = $2
-                                        AND buyer_id = $3 AND status IN ('created', 'paid', 'completed')`, [m, p.program_id, buyer]);
-          if (Number(bought) + units > c.per_user_limit) throw conflict('E_PURCHASE_LIMIT', `at most ${c.per_user_limit} per user`, 'units');
-        }
         const paid = units * c.product.price_fen;
         if (!Number.isSafeInteger(paid)) throw bad('E_OVERFLOW', 'units', 'amount too large');
         items = [{ units, paid_fen: paid }];
@@ -123,10 +126,7 @@ module.exports = async function userRoutes(app, { ctx }) {
           items.push(item);
           units += it.units;
         }
-        const [rel] = await q('SELECT bound_id FROM relations WHERE merchant_id = $1 AND program_id = $2 AND customer_id = $3',
-          [m, p.program_id, buyer]);
-        const bound = rel && rel.bound_id != null ? Number(rel.bound_id) : null;
-        attribution = { bound_distributor_id: bound, distributors: await inviterSlice(q, m, p.program_id, [bound, buyer]) };
+        attribution = await ctx.attribution.order(q, p, buyer, now);
       }
       const paidTotal = items.reduce((s, it) => s + it.paid_fen, 0);
       if (!Number.isSafeInteger(paidTotal)) throw bad('E_OVERFLOW', 'items', 'amount too large');
@@ -223,8 +223,11 @@ module.exports = async function userRoutes(app, { ctx }) {
       const existing = await q('SELECT * FROM distributors WHERE merchant_id = $1 AND program_id = $2 AND user_id = $3', [m, p.program_id, req.userId]);
       if (existing.length) return { ok: true, distributor: existing[0] };
       // The inviter is whoever the applicant belongs to now, fixed forever from here (SPEC 5).
-      const [rel] = await q('SELECT bound_id FROM relations WHERE merchant_id = $1 AND program_id = $2 AND customer_id = $3', [m, p.program_id, req.userId]);
-      const inviter = rel && rel.bound_id != null && Number(rel.bound_id) !== req.userId ? Number(rel.bound_id) : null;
+      let inviter = null;
+      if (p.kind === 'distribution') {
+        const decision = await ctx.attribution.register(q, p, req.userId, now);
+        inviter = decision.facts && decision.facts.inviter_id != null ? decision.facts.inviter_id : null;
+      }
       const auto = !((req.merchant.settings || {}).application || {}).manual_approval;
       const [d] = await q(`INSERT INTO distributors (merchant_id, program_id, user_id, inviter_id, status, created_ms)
                            VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`, [m, p.program_id, req.userId, inviter, auto ? 'approved' : 'pending', now]);
@@ -259,4 +262,3 @@ module.exports = async function userRoutes(app, { ctx }) {
   });
 };
 
-module.exports.inviterSlice = inviterSlice;

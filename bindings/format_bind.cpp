@@ -1,0 +1,8 @@
+// Embind registration for money texts (pages ask the engine instead of formatting fen).
+#include <emscripten/bind.h>
+
+#include "format_api.h"
+
+EMSCRIPTEN_BINDINGS(format) {
+  emscripten::function("_formatMoney", &engine::api::FormatMoney);
+}

@@ -1,0 +1,15 @@
+// Embind registrations for sharing (tokens, links, launches, posters). Same shape as
+// commission_bind.cpp: JSON text in, JSON text out, raw names with an underscore, wrapped by the
+// facade in engine.js. The MAC is not here on purpose: no key ever reaches the browser; the server
+// signs with bindings/share-node.js.
+#include <emscripten/bind.h>
+
+#include "share_api.h"
+
+EMSCRIPTEN_BINDINGS(share) {
+  emscripten::function("_encodeShareToken", &engine::api::EncodeShareToken);
+  emscripten::function("_decodeShareToken", &engine::api::DecodeShareToken);
+  emscripten::function("_buildShareLink", &engine::api::BuildShareLink);
+  emscripten::function("_parseShareLaunch", &engine::api::ParseShareLaunch);
+  emscripten::function("_layoutPoster", &engine::api::LayoutPoster);
+}

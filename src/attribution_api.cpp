@@ -1,0 +1,295 @@
+#include "attribution_api.h"
+
+#include "api.h"
+#include "attribution.h"
+#include "grades.h"
+#include "json_reader.h"
+
+namespace engine::api {
+namespace {
+
+std::string Fail(const Problems& problems) {
+  Json errs = Json::array();
+  for (const auto& p : problems)
+    errs.push_back({{"code", p.code}, {"path", p.path}, {"message", p.message}});
+  return DumpJson({{"ok", false}, {"errors", errs}});
+}
+
+const Json* Field(const Json& root, const char* key) {
+  auto it = root.find(key);
+  return it == root.end() || it->is_null() ? nullptr : &*it;
+}
+
+// The request object, its known keys, the settings and the state, all validated.
+struct Ctx {
+  Json root;
+  std::optional<AttributionSettings> settings;
+  std::optional<AttributionState> state;
+};
+
+bool Parse(const std::string& text, std::initializer_list<const char*> keys, Ctx& c,
+           Problems& problems) {
+  c.root = ParseJson(text, problems);
+  if (!problems.empty()) return false;
+  if (!c.root.is_object()) {
+    Report(problems, "E_TYPE", "", "the request must be a JSON object");
+    return false;
+  }
+  for (auto it = c.root.begin(); it != c.root.end(); ++it) {
+    bool ok = false;
+    for (const char* k : keys) ok = ok || it.key() == k;
+    if (!ok) Report(problems, "E_UNKNOWN_FIELD", it.key(), "unknown field");
+  }
+  const Json* s = Field(c.root, "settings");
+  if (!s) {
+    Report(problems, "E_REQUIRED", "settings", "is required");
+    return false;
+  }
+  c.settings = ParseAttributionSettings(*s, "settings", problems);
+  if (!c.settings) return false;
+  c.state = ParseAttributionState(Field(c.root, "state"), "state", *c.settings, problems);
+  return c.state && problems.empty();
+}
+
+Json Decisions(const std::vector<Decision>& ds, size_t from = 0) {
+  Json out = Json::array();
+  for (size_t i = from; i < ds.size(); ++i) out.push_back(DecisionJson(ds[i]));
+  return out;
+}
+
+// One event against the context's state; on success the last decision is the event's own.
+bool StepOne(Ctx& c, const char* key, std::vector<Decision>& out, Problems& problems,
+             std::optional<AttrEvent>* parsed = nullptr) {
+  const Json* ej = Field(c.root, key);
+  if (!ej) {
+    Report(problems, "E_REQUIRED", key, "is required");
+    return false;
+  }
+  auto e = ParseAttrEvent(*ej, key, c.settings->Campaign(), problems);
+  if (!e) return false;
+  if (parsed) *parsed = e;
+  return ApplyAttrEvent(*c.settings, *c.state, *e, key, out, problems);
+}
+
+}  // namespace
+
+std::string AttributionStep(const std::string& text) {
+  Problems problems;
+  Ctx c;
+  if (!Parse(text, {"settings", "state", "event"}, c, problems)) return Fail(problems);
+  std::vector<Decision> out;
+  if (!StepOne(c, "event", out, problems)) return Fail(problems);
+  Json applied = Json::array();
+  for (size_t i = 0; i + 1 < out.size(); ++i) applied.push_back(DecisionJson(out[i]));
+  return DumpJson({{"ok", true},
+                   {"state", AttributionStateJson(*c.state)},
+                   {"decision", DecisionJson(out.back())},
+                   {"applied", applied}});
+}
+
+std::string ReplayEvents(const std::string& text) {
+  Problems problems;
+  Ctx c;
+  if (!Parse(text, {"settings", "state", "events"}, c, problems)) return Fail(problems);
+  const Json* es = Field(c.root, "events");
+  if (!es || !es->is_array()) {
+    Report(problems, es ? "E_TYPE" : "E_REQUIRED", "events", "expected an array of events");
+    return Fail(problems);
+  }
+  if (es->size() > kMaxEvents) {
+    Report(problems, "E_TOO_MANY", "events", "at most 1000000 events per replay");
+    return Fail(problems);
+  }
+  std::vector<Decision> out;
+  Json decisions = Json::array();
+  size_t refused = 0;
+  for (size_t i = 0; i < es->size(); ++i) {
+    const std::string path = IndexPath("events", i);
+    auto e = ParseAttrEvent((*es)[i], path, c.settings->Campaign(), problems);
+    if (!e || !ApplyAttrEvent(*c.settings, *c.state, *e, path, out, problems))
+      return Fail(problems);
+    for (auto& d : out) {
+      Json j = DecisionJson(d);
+      j["event_index"] = i;
+      refused += d.refused ? 1 : 0;
+      decisions.push_back(std::move(j));
+    }
+    out.clear();
+  }
+  return DumpJson({{"ok", true},
+                   {"state", AttributionStateJson(*c.state)},
+                   {"events", es->size()},
+                   {"refused", refused},
+                   {"decisions", std::move(decisions)}});
+}
+
+std::string AttributeOrder(const std::string& text) {
+  Problems problems;
+  Ctx c;
+  if (!Parse(text, {"settings", "state", "event", "order"}, c, problems)) return Fail(problems);
+  const Json* ej = Field(c.root, "event");
+  if (ej && ej->is_object()) {
+    // The type may be left out: this entry point only takes orders.
+    Json e = *ej;
+    if (!e.contains("type")) e["type"] = "order";
+    if (!e["type"].is_string() || e["type"].get<std::string>() != "order") {
+      Report(problems, "E_EVENT_TYPE", "event.type", "attributeOrder takes an order event");
+      return Fail(problems);
+    }
+    c.root["event"] = e;
+  }
+  const Json* oj = Field(c.root, "order");
+  if (oj) {
+    if (!oj->is_object()) {
+      Report(problems, "E_TYPE", "order", "expected an object");
+      return Fail(problems);
+    }
+    for (const char* k : {"buyer_id", "bound_distributor_id", "distributors", "sharer_id",
+                          "sharer_has_bought"})
+      if (oj->contains(k))
+        Report(problems, "E_ATTRIBUTED_FIELD", std::string("order.") + k,
+               "filled in by attribution; leave it out");
+    if (!problems.empty()) return Fail(problems);
+  }
+  std::vector<Decision> out;
+  std::optional<AttrEvent> e;
+  if (!StepOne(c, "event", out, problems, &e)) return Fail(problems);
+  const Decision& d = out.back();
+  Json order = BeneficiaryInput(*c.settings, *c.state, e->customer_id, d);
+  Json result = {{"ok", true}, {"state", AttributionStateJson(*c.state)},
+                 {"decision", DecisionJson(d)}, {"applied", Decisions(out)}};
+  result["applied"].erase(result["applied"].size() - 1);
+  if (oj) {
+    Json merged = *oj;
+    for (auto it = order.begin(); it != order.end(); ++it) merged[it.key()] = *it;
+    Json preview_req = {{"program", c.root["settings"]["program"]}, {"order", merged}};
+    Json preview = ParseJson(PreviewOrder(DumpJson(preview_req)), problems);
+    if (!problems.empty() || !preview.is_object()) return Fail(problems);
+    if (!preview.value("ok", false)) return DumpJson(preview);  // its errors, paths under "order"
+    order = std::move(merged);
+    result["commission"] = std::move(preview);
+  }
+  result["order"] = std::move(order);
+  return DumpJson(result);
+}
+
+std::string PreviewModeSwitch(const std::string& text) {
+  Problems problems;
+  Ctx c;
+  if (!Parse(text, {"settings", "state", "at_ms", "to"}, c, problems)) return Fail(problems);
+  if (c.settings->Campaign()) {
+    Report(problems, "E_KIND", "settings.program.kind", "a campaign has no attribution mode");
+    return Fail(problems);
+  }
+  const Json* at = Field(c.root, "at_ms");
+  if (!at) {
+    Report(problems, "E_REQUIRED", "at_ms", "is required");
+    return Fail(problems);
+  }
+  auto t = ReadTimeMs(*at, "at_ms", problems);
+  if (!t) return Fail(problems);
+  AttributionState& st = *c.state;
+  AttrEvent e;
+  e.type = "switch_mode";
+  e.at_ms = *t;
+  if (Field(c.root, "to")) {
+    Reader r(c.root, "", problems);
+    e.to = r.Enum("to", {"relation_first", "sharer_first"}).value_or("");
+    if (!problems.empty()) return Fail(problems);
+  } else {
+    // The question the merchant asks is "may I switch to the other mode?"
+    AttrMode now = st.mode;
+    if (st.pending && *t >= st.pending->effective_ms) now = st.pending->to;
+    e.to = now == AttrMode::kRelationFirst ? "sharer_first" : "relation_first";
+  }
+  Json pending = nullptr;
+  if (st.pending && *t < st.pending->effective_ms)
+    pending = {{"to", AttrModeName(st.pending->to)},
+               {"requested_ms", st.pending->requested_ms},
+               {"effective_ms", st.pending->effective_ms}};
+  std::vector<Decision> out;
+  if (!ApplyAttrEvent(*c.settings, st, e, "", out, problems)) return Fail(problems);
+  const Decision& d = out.back();
+  const Json& f = d.facts;
+  Json r = {{"ok", true},
+            {"mode_now", f.value("from", "")},
+            {"to", e.to},
+            {"allowed", !d.refused},
+            {"decision", DecisionJson(d)},
+            {"pending_switch", pending}};
+  if (!d.refused) {
+    r["effective_ms"] = f.value("effective_ms", int64_t{0});
+    r["next_allowed_ms"] = f.value("next_allowed_ms", int64_t{0});
+  } else if (d.reason == "switch_refused_too_soon") {
+    const int64_t from = f.value("next_allowed_ms", int64_t{0});
+    r["allowed_from_ms"] = from;
+    r["effective_if_requested_then_ms"] = SwitchEffectiveMs(from);
+  }
+  return DumpJson(r);
+}
+
+std::string GradeStatus(const std::string& text) {
+  Problems problems;
+  Json root = ParseJson(text, problems);
+  if (!problems.empty()) return Fail(problems);
+  Reader r(root, "", problems);
+  if (!r.Ok()) return Fail(problems);
+  std::optional<Program> p;
+  if (const Json* pj = r.Raw("program")) p = ParseProgram(*pj, "program", problems);
+  else Report(problems, "E_REQUIRED", "program", "is required");
+  const std::string grade = r.Str("grade", "", 64).value_or("");
+  const bool manual = r.Bool("manual", false).value_or(false);
+  GradeStats s;
+  if (const Json* sj = r.Raw("stats")) {
+    Reader sr(*sj, "stats", problems);
+    s.bound_customers = sr.Amount("bound_customers", 0).value_or(0);
+    s.invited_distributors = sr.Amount("invited_distributors", 0).value_or(0);
+    s.paid_orders = sr.Amount("paid_orders", 0).value_or(0);
+    s.paid_fen = sr.Amount("paid_fen", 0).value_or(0);
+    s.deal_fen = sr.Amount("deal_fen", 0).value_or(0);
+    s.completed_orders = sr.Amount("completed_orders", 0).value_or(0);
+    sr.Finish();
+  }
+  r.Finish();
+  if (!problems.empty()) return Fail(problems);
+  if (p->kind != ProgramKind::kDistribution) {
+    Report(problems, "E_KIND", "program.kind", "grades belong to distribution programs");
+    return Fail(problems);
+  }
+  if (!grade.empty() && !p->FindGrade(grade)) {
+    Report(problems, "E_UNKNOWN_GRADE", "grade", "no grade with this id in the program");
+    return Fail(problems);
+  }
+  const GradeReport g = EvaluateGrade(*p, grade, manual, s);
+  const auto name = [&](const std::string& id) -> Json {
+    const Grade* gr = p->FindGrade(id);
+    return gr ? Json(gr->name) : Json(nullptr);
+  };
+  Json out = {{"ok", true},
+              {"rules_version", p->rules_version},
+              {"show_grades", g.show},
+              {"reason", g.reason},
+              {"grade", g.grade.empty() ? Json(nullptr) : Json(g.grade)},
+              {"name", name(g.grade)},
+              {"from", g.from.empty() ? Json(nullptr) : Json(g.from)},
+              {"manual", manual},
+              {"next", nullptr}};
+  if (g.show && g.next) {
+    Json th = Json::array();
+    for (const auto& t : g.progress)
+      th.push_back({{"metric", t.metric}, {"current", t.current}, {"target", t.target},
+                    {"missing", t.missing}, {"met", t.met}});
+    out["next"] = {{"grade", *g.next}, {"name", name(*g.next)},
+                   {"rule", p->upgrade == UpgradeRule::kAny ? "any" : "all"},
+                   {"met", g.next_met}, {"thresholds", th}};
+  }
+  if (!g.show) {
+    // One grade: nothing about grades reaches the page.
+    out["grade"] = nullptr;
+    out["name"] = nullptr;
+    out["from"] = nullptr;
+  }
+  return DumpJson(out);
+}
+
+}  // namespace engine::api

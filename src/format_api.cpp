@@ -1,0 +1,38 @@
+#include "format_api.h"
+
+#include "json_reader.h"
+#include "money.h"
+
+namespace engine::api {
+namespace {
+
+constexpr size_t kMaxAmounts = 1000;
+
+std::string Fail(const Problems& problems) {
+  Json errs = Json::array();
+  for (const auto& p : problems)
+    errs.push_back({{"code", p.code}, {"path", p.path}, {"message", p.message}});
+  return DumpJson({{"ok", false}, {"errors", errs}});
+}
+
+}  // namespace
+
+std::string FormatMoney(const std::string& request) {
+  Problems problems;
+  Json root = ParseJson(request, problems);
+  if (!problems.empty()) return Fail(problems);
+  Reader r(root, "", problems);
+  const Json* list = r.Array("amounts_fen", kMaxAmounts, true);
+  r.Finish();
+  Json texts = Json::array();
+  if (list) {
+    for (size_t i = 0; i < list->size(); ++i) {
+      auto v = ReadInt((*list)[i], IndexPath("amounts_fen", i), 0, kMaxAmount, problems);
+      if (v) texts.push_back(FormatYuan(*v));
+    }
+  }
+  if (!problems.empty()) return Fail(problems);
+  return DumpJson({{"ok", true}, {"texts", texts}});
+}
+
+}  // namespace engine::api

@@ -1,0 +1,64 @@
+// Ledger invariants that must hold whatever happened, including a kill -9 in the middle of a load.
+// Returns a list of violations (empty when the books are whole).
+'use strict';
+
+async function checkLedger(query, merchantId) {
+  const bad = [];
+  const accounts = await query(`SELECT user_id, account, SUM(delta) AS total FROM ledger WHERE merchant_id = $1 GROUP BY user_id, account`, [merchantId]);
+  const users = new Map();
+  for (const r of accounts) {
+    const u = users.get(Number(r.user_id)) || {};
+    u[r.account] = Number(r.total);
+    users.set(Number(r.user_id), u);
+  }
+  const lines = await query(`SELECT beneficiary_id, SUM(amount - clawed) AS owed FROM commission_lines WHERE merchant_id = $1 AND reward = 'cash' GROUP BY beneficiary_id`, [merchantId]);
+  const owed = new Map(lines.map((r) => [Number(r.beneficiary_id), Number(r.owed)]));
+  for (const [user, a] of users) {
+    const v = (k) => a[k] || 0;
+    for (const k of ['pending', 'frozen', 'available', 'withdrawing', 'withdrawn', 'debt', 'forgiven']) {
+      if (v(k) < 0) bad.push(`user ${user}: ${k} is negative (${v(k)})`);
+    }
+    // What the user holds, less what he owes, less what was forgiven, is what his lines are worth.
+    const held = v('pending') + v('frozen') + v('available') + v('withdrawing') + v('withdrawn') - v('debt') - v('forgiven');
+    if (owed.has(user) && held !== owed.get(user)) bad.push(`user ${user}: ledger holds ${held}, lines are worth ${owed.get(user)}`);
+  }
+  // Lines by state agree with the ledger accounts that hold them.
+  const perState = await query(`SELECT beneficiary_id, state, SUM(amount - clawed) AS total FROM commission_lines
+                                WHERE merchant_id = $1 AND reward = 'cash' GROUP BY beneficiary_id, state`, [merchantId]);
+  for (const r of perState) {
+    if (r.state !== 'pending' && r.state !== 'frozen') continue;
+    const got = (users.get(Number(r.beneficiary_id)) || {})[r.state] || 0;
+    if (got !== Number(r.total)) bad.push(`user ${r.beneficiary_id}: ${r.state} lines ${r.total}, ledger ${got}`);
+  }
+  // Withdrawals: money in flight and paid out match the withdrawal records.
+  const w = await query(`SELECT user_id, SUM(CASE WHEN status IN ('requested', 'approved') THEN amount_fen ELSE 0 END) AS flying,
+                                SUM(CASE WHEN status = 'paid' THEN amount_fen ELSE 0 END) AS paid
+                         FROM withdrawals WHERE merchant_id = $1 GROUP BY user_id`, [merchantId]);
+  for (const r of w) {
+    const a = users.get(Number(r.user_id)) || {};
+    if ((a.withdrawing || 0) !== Number(r.flying)) bad.push(`user ${r.user_id}: withdrawing ${a.withdrawing || 0} vs requests ${r.flying}`);
+    if ((a.withdrawn || 0) !== Number(r.paid)) bad.push(`user ${r.user_id}: withdrawn ${a.withdrawn || 0} vs paid ${r.paid}`);
+  }
+  // Every paid order has its commission lines; no order has them twice.
+  const orders = await query(`SELECT o.order_id, o.status, o.attribution, COUNT(l.line_id)::int AS lines FROM orders o
+      LEFT JOIN commission_lines l ON l.merchant_id = o.merchant_id AND l.order_id = o.order_id
+      WHERE o.merchant_id = $1 GROUP BY o.order_id, o.status, o.attribution`, [merchantId]);
+  for (const o of orders) {
+    const attributed = o.attribution && o.attribution.sharer_id != null;
+    const want = (o.status === 'paid' || o.status === 'completed') && attributed ? 1 : 0;
+    if (o.lines !== want) bad.push(`order ${o.order_id} (${o.status}): ${o.lines} lines, expected ${want}`);
+  }
+  // The merchant's books: everything topped up is free, frozen or paid out.
+  const m = await query(`SELECT account, SUM(delta) AS total FROM merchant_ledger WHERE merchant_id = $1 GROUP BY account`, [merchantId]);
+  const mb = Object.fromEntries(m.map((r) => [r.account, Number(r.total)]));
+  const [{ topups }] = await query(`SELECT COALESCE(SUM(delta), 0) AS topups FROM merchant_ledger WHERE merchant_id = $1 AND account = 'balance'
+                                    AND (ref LIKE 'topup:%' OR ref = 'demo-topup')`, [merchantId]);
+  if ((mb.balance || 0) + (mb.frozen || 0) + (mb.paid_out || 0) !== Number(topups)) bad.push(`merchant books: ${JSON.stringify(mb)} vs top-ups ${topups}`);
+  const [{ campaignLines }] = await query(`SELECT COALESCE(SUM(amount), 0) AS "campaignLines" FROM commission_lines l JOIN orders o
+      ON o.merchant_id = l.merchant_id AND o.order_id = l.order_id JOIN programs p ON p.merchant_id = o.merchant_id AND p.program_id = o.program_id
+      WHERE l.merchant_id = $1 AND p.kind = 'campaign'`, [merchantId]);
+  if ((mb.paid_out || 0) !== Number(campaignLines)) bad.push(`paid_out ${mb.paid_out} vs campaign lines ${campaignLines}`);
+  return bad;
+}
+
+module.exports = { checkLedger };

@@ -1,0 +1,103 @@
+// Shared by the page tests: the real server as a child process (fresh PGlite folder, the module
+// from ENGINE_DIST) and headless Chromium at a phone viewport, screenshots in build/screenshots.
+'use strict';
+const { spawn } = require('child_process');
+const net = require('net');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { dist } = require('./engine-loader');
+
+const ROOT = path.join(__dirname, '..', '..');
+const SHOTS = path.join(ROOT, 'build', 'screenshots');
+const KEY = 'demo-merchant-key';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1, locale: 'zh-CN' };
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer() {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pages-test-'));
+  const child = spawn(process.execPath, [path.join(ROOT, 'web', 'server.js')], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ENGINE_DIST: dist, SWEEP_MS: '3600000', NODE_ENV: 'development' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 1200; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${log}`);
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) break;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+    if (i === 1199) throw new Error(`server did not start: ${log}`);
+  }
+  const sessions = new Map();
+  async function call(method, url, body, headers = {}) {
+    const r = await fetch(base + url, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* CSV */ }
+    return { status: r.status, body: json, text };
+  }
+  return {
+    base,
+    log: () => log,
+    merchant: (method, url, body) => call(method, url, body, { 'x-api-key': KEY }),
+    async user(id, method, url, body) {
+      if (!sessions.has(id)) sessions.set(id, (await call('POST', '/api/dev/login', { merchant_id: 1, user_id: id })).body.session);
+      return call(method, url, body, { authorization: `Bearer ${sessions.get(id)}` });
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launch() {
+  const { chromium } = require('playwright-core');
+  // Playwright gives every launch a fresh temporary profile of its own.
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return {
+    browser,
+    // One context per person: separate storage, like separate phones.
+    async phone() {
+      const ctx = await browser.newContext(PHONE);
+      // No system share sheet in headless: the page falls back to copying the link.
+      await ctx.addInitScript(() => { try { delete Navigator.prototype.share; } catch (e) { /* fine */ } });
+      return ctx;
+    },
+    async shot(page, name) {
+      await page.evaluate(() => window.scrollTo(0, 0)); // sticky bars would otherwise land mid-picture
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+// Collects page errors so a test can assert there were none.
+function watch(page, errors) {
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  page.on('console', (m) => { // Refused API calls (a 4xx the page shows as text) log a resource error; those are expected.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`${page.url()}: ${m.text()}`); });
+  return page;
+}
+
+module.exports = { startServer, launch, watch, SHOTS, ROOT };

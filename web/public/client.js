@@ -1,0 +1,166 @@
+// What every page shares: the session (development login with ?user=), a fetch wrapper that turns
+// {ok:false, errors} into zh-CN text, the engine loaded once in the background, and money texts
+// from the engine (formatMoney), so no page formats fen itself. Global `App`.
+(function (root) {
+  'use strict';
+  const MERCHANT_ID = 1;
+  const MERCHANT_KEY = 'demo-merchant-key'; // the demo merchant's key; a real console logs in
+  const q = new URLSearchParams(location.search);
+
+  // Demo people for the user picker; any ?user=<id> works too.
+  const PEOPLE = [
+    { id: 101, name: '张小红（推广员）' }, { id: 102, name: '李明（推广员）' },
+    { id: 201, name: '王芳（顾客）' }, { id: 202, name: '赵磊（顾客）' },
+  ];
+
+  function userId() {
+    const fromQuery = Number(q.get('user'));
+    if (Number.isSafeInteger(fromQuery) && fromQuery > 0) {
+      try { localStorage.setItem('demo_user', String(fromQuery)); } catch (e) { /* private mode */ }
+      return fromQuery;
+    }
+    let stored = 0;
+    try { stored = Number(localStorage.getItem('demo_user')); } catch (e) { /* private mode */ }
+    return Number.isSafeInteger(stored) && stored > 0 ? stored : 201;
+  }
+
+  // Server codes the engine's table does not know (docs/server.md).
+  const SERVER_ZH = {
+    E_PHASE: '活动不在进行中', E_SOLD_OUT: '库存不足', E_BUYERS_FULL: '购买人数已满', E_PURCHASE_LIMIT: '已达到每人限购数量',
+    E_NOT_DISTRIBUTOR: '请先申请成为推广员', E_SESSION: '登录已失效，请刷新页面', E_API_KEY: '商家密钥无效',
+    E_THRESHOLD: '可提现金额未达到提现门槛', E_MIN: '低于单笔最低提现金额', E_MAX: '超过单笔最高提现金额',
+    E_INSUFFICIENT: '可提现余额不足', E_FREQUENCY: '提现次数已达上限，请下个周期再试', E_METHOD: '不支持该提现方式',
+    E_METHOD_LIMIT: '超出该提现方式的金额限制', E_REAL_NAME: '该金额需要实名认证', E_ORDER_STATE: '订单状态已变化',
+    E_WITHDRAWAL_STATE: '提现状态已变化', E_LOCKED_FIELD: '活动发布后不能修改此项', E_NOT_FOUND: '内容不存在',
+    E_DEV_ONLY: '仅开发环境可用', E_INTERNAL: '服务器开小差了，请稍后再试', E_NETWORK: '网络不给力，请稍后再试',
+  };
+  function zh(problem) {
+    const m = root.ShareEngine ? root.ShareEngine.messageZh(problem) : problem.message;
+    return m !== problem.message ? m : SERVER_ZH[problem.code] || problem.message || problem.code;
+  }
+
+  class ApiError extends Error {
+    constructor(status, errors) {
+      super(errors.map(zh).join('；'));
+      this.status = status;
+      this.errors = errors;
+      this.code = errors[0] && errors[0].code;
+    }
+  }
+
+  async function request(method, url, body, headers) {
+    let res;
+    try {
+      res = await fetch(url, {
+        method, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new ApiError(0, [{ code: 'E_NETWORK', path: '', message: e.message }]);
+    }
+    let data;
+    try { data = await res.json(); } catch (e) { data = { ok: false, errors: [{ code: 'E_INTERNAL', path: '', message: `HTTP ${res.status}` }] }; }
+    if (!data.ok) throw new ApiError(res.status, data.errors || []);
+    return data;
+  }
+
+  let sessionPromise = null;
+  function session() {
+    const id = userId();
+    sessionPromise = sessionPromise || (async () => {
+      const key = `demo_session_${id}`;
+      try { const s = sessionStorage.getItem(key); if (s) return s; } catch (e) { /* private mode */ }
+      const r = await request('POST', '/api/dev/login', { merchant_id: MERCHANT_ID, user_id: id });
+      try { sessionStorage.setItem(key, r.session); } catch (e) { /* private mode */ }
+      return r.session;
+    })();
+    return sessionPromise;
+  }
+
+  async function api(method, url, body) {
+    const s = await session();
+    try {
+      return await request(method, url, body, { authorization: `Bearer ${s}` });
+    } catch (e) {
+      if (e.code !== 'E_SESSION') throw e;
+      try { sessionStorage.removeItem(`demo_session_${userId()}`); } catch (x) { /* private mode */ }
+      sessionPromise = null; // expired: sign in once more
+      return request(method, url, body, { authorization: `Bearer ${await session()}` });
+    }
+  }
+  const merchant = (method, url, body) => request(method, url, body, { 'x-api-key': MERCHANT_KEY });
+
+  // The module loads once, in the background; pages render first and fill numbers in when ready.
+  // A WeChat mini-program build would pass its own factory here (WXWebAssembly) instead.
+  let enginePromise = null;
+  function engine() {
+    enginePromise = enginePromise || new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = '/engine/share_engine.js';
+      s.async = true;
+      s.onload = () => root.ShareEngine.loadEngine({ locateFile: (f) => '/engine/' + f }).then(resolve, reject);
+      s.onerror = () => reject(new Error('engine script failed to load'));
+      document.head.appendChild(s);
+    });
+    return enginePromise;
+  }
+
+  // Money texts from the engine, in order: money(e, [9900, 990]) -> ['¥99.00', '¥9.90'].
+  function money(e, amounts) {
+    return e.formatMoney(amounts.map(Number)).texts;
+  }
+
+  // "9.9" / "9.90" / "10" -> 990 (string digits only; no floating point). null when not a price.
+  function parseYuan(text) {
+    const m = /^\s*(\d{1,13})(?:\.(\d{0,2}))?\s*$/.exec(String(text));
+    if (!m) return null;
+    const fen = Number(m[1] + (m[2] || '').padEnd(2, '0'));
+    return Number.isSafeInteger(fen) ? fen : null;
+  }
+  // "12.5" (percent) -> 1250 bp, same rule.
+  const parsePercent = parseYuan;
+  function percentText(bp) {
+    const s = String(bp).padStart(3, '0');
+    const frac = s.slice(-2).replace(/0+$/, '');
+    return s.slice(0, -2) + (frac ? '.' + frac : '') + '%';
+  }
+
+  const $ = (sel, el = document) => el.querySelector(sel);
+  const $$ = (sel, el = document) => [...el.querySelectorAll(sel)];
+  function esc(s) {
+    return String(s == null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+  }
+  let toastTimer = null;
+  function toast(text, kind = '') {
+    let t = $('#toast');
+    if (!t) { t = document.createElement('div'); t.id = 'toast'; t.setAttribute('role', 'status'); document.body.appendChild(t); }
+    t.textContent = text;
+    t.className = 'show ' + kind;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { t.className = ''; }, 2600);
+  }
+  function idem(prefix) {
+    return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  // A small user switcher in the page header (development only: the server refuses dev login otherwise).
+  function userPicker(el) {
+    const id = userId();
+    const known = PEOPLE.some((p) => p.id === id);
+    el.innerHTML = `<select aria-label="切换演示用户">${(known ? PEOPLE : [{ id, name: `用户 ${id}` }, ...PEOPLE])
+      .map((p) => `<option value="${p.id}"${p.id === id ? ' selected' : ''}>${esc(p.name)}</option>`).join('')}</select>`;
+    el.firstChild.addEventListener('change', (ev) => {
+      const u = new URLSearchParams(location.search);
+      u.set('user', ev.target.value);
+      location.search = u.toString();
+    });
+  }
+
+  // China time (UTC+8) from integer ms, for dates shown to people.
+  const cst = (ms) => (root.ShareEngine ? root.ShareEngine.formatCst(Number(ms), true) : '');
+
+  root.App = {
+    MERCHANT_ID, MERCHANT_KEY, PEOPLE, query: q, userId, session, api, merchant, engine, money, zh, ApiError,
+    parseYuan, parsePercent, percentText, $, $$, esc, toast, idem, userPicker, cst,
+  };
+})(window);

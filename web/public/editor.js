@@ -1,0 +1,489 @@
+// The merchant's editor (SPEC 10): every keystroke rebuilds the program config and previews it with
+// the WASM module in the page — commission per beneficiary per grade for a sample order, margin,
+// the budget to freeze, a refund's claw-back, a mode switch's schedule, every platform warning —
+// with no server round-trip. Errors land on the field named by their JSON path. Saving and
+// publishing go through the merchant API; the server validates with the same module.
+(function () {
+  'use strict';
+  const { $, $$, esc, toast } = App;
+  const HOUR = 3600000;
+  const ed = { kind: 'campaign', engine: null, values: {}, gradeCount: 2, status: null, timings: [], last: null };
+  window.editor = ed; // for tests and the benchmark
+
+  const BOOL = (path, label) => ['bool', path, label];
+  const CAMPAIGN = () => [
+    ['text', 'title', '活动标题'],
+    ['time', 'start_ms', '开始时间（北京时间）'], ['time', 'end_ms', '结束时间（北京时间）'],
+    ['text', 'product.name', '商品名称'], ['yuan', 'product.price_fen', '售价（元）'], ['int', 'product.stock', '库存（件）'],
+    ['yuan', 'commission_per_unit_fen', '每件佣金（元，0.3–200）'],
+    ['int', 'max_buyers', '限制购买人数（0 为不限）'], ['int', 'per_user_limit', '每人限购（0 为不限）'],
+    ['enum', 'refund_policy', '退款时佣金', [['keep', '不扣回（活动默认）'], ['proportional', '按退款比例扣回']]],
+    ['int', 'hold_days', '确认收货后冻结天数'],
+    ['list', 'allowed_regions', '可参与地区（地区编码，逗号分隔，留空为不限）'],
+    BOOL('buy_before_distributing', '购买后才能参与分销'), BOOL('show_participants', '显示参与人数'), BOOL('fans_only', '仅限公众号粉丝'),
+    BOOL('splash_ad', '进入时显示开屏广告'), BOOL('ticker', '滚动显示最新订单'), BOOL('poster_sharing', '允许海报分享'),
+    BOOL('password_protected', '活动密码'),
+  ];
+  function levelsKey() {
+    const v = ed.values;
+    if ((v.mode || 'rate') === 'rate' && (v.reward || 'cash') === 'cash') return 'rates_bp';
+    return v.reward === 'points' ? 'per_unit_points' : 'per_unit_fen';
+  }
+  function levelField(prefix, i, label) {
+    const k = levelsKey();
+    const type = k === 'rates_bp' ? 'pct' : k === 'per_unit_points' ? 'int' : 'yuan';
+    const unit = k === 'rates_bp' ? '%' : k === 'per_unit_points' ? '积分/件' : '元/件';
+    return [type, `${prefix}${k}[${i}]`, `${label}（${unit}）`];
+  }
+  const DISTRIBUTION = () => {
+    const depth = Number(ed.values.depth || 2);
+    const f = [
+      ['enum', 'depth', '分销层级', [['1', '一级'], ['2', '二级'], ['3', '三级']]],
+      ['enum', 'self_purchase', '分销员自购', [['none', '自购不分佣，由上级分佣'], ['self_as_level1', '自购本人得一级佣金']]],
+      ['enum', 'reward', '奖励类型', [['cash', '现金佣金'], ['points', '积分'], ['balance', '储值余额']]],
+      ['enum', 'mode', '计佣方式', [['rate', '按实付金额比例'], ['fixed', '按件固定金额']]],
+    ];
+    for (let i = 0; i < depth; i++) f.push(levelField('', i, `第 ${i + 1} 级默认佣金`));
+    f.push(BOOL('cost_protection', '成本价保护（佣金不超过实付减成本）'),
+      ['enum', 'refund_policy', '退款时佣金', [['proportional', '按退款比例扣回（默认）'], ['keep', '不扣回']]],
+      ['int', 'hold_days', '确认收货后冻结天数'], ['pct', 'profit_sharing_cap_bp', '支付账户分账上限（%）'],
+      ['enum', 'rounding', '分以下取整', [['floor', '向下取整（默认）'], ['half_up', '四舍五入']]]);
+    for (let g = 0; g < ed.gradeCount; g++) {
+      f.push(['group', `grades[${g}]`, `等级 ${g + 1}`], ['text', `grades[${g}].name`, '等级名称']);
+      for (let i = 0; i < depth; i++) f.push(levelField(`grades[${g}].`, i, `第 ${i + 1} 级（留空用默认）`));
+      if (g > 0) f.push(['int', `grades[${g}].thresholds.paid_orders`, '升级条件：支付订单数']);
+    }
+    f.push(['grades']);
+    return f;
+  };
+  const SAMPLE = () => (ed.kind === 'campaign'
+    ? [['int', 's.units', '购买件数'], ['yuan', 's.paid', '实付金额（元）'], ['yuan', 's.refund', '退款金额（元）'], ['yuan', 's.balance', '红包账户余额（元）']]
+    : [['int', 's.units', '购买件数'], ['yuan', 's.paid', '实付金额（元）'], ['yuan', 's.cost', '每件成本（元）'], ['yuan', 's.refund', '退款金额（元）'],
+      ['enum', 's.attr_from', '当前业绩归属', [['relation_first', '关系链优先'], ['sharer_first', '分享人优先']]],
+      ['enum', 's.attr_to', '切换为', [['sharer_first', '分享人优先'], ['relation_first', '关系链优先']]]]);
+
+  // China time <-> the datetime-local text, integer ms only.
+  const toLocal = (ms) => new Date(ms + 8 * HOUR).toISOString().slice(0, 16);
+  function fromLocal(text) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text || '');
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) - 8 * HOUR : null;
+  }
+
+  function defaults(kind) {
+    const start = Math.floor(Date.now() / 60000) * 60000 - HOUR;
+    if (kind === 'campaign') {
+      return {
+        title: '新品茶礼 · 分享赚佣金', start_ms: toLocal(start), end_ms: toLocal(start + 8 * 24 * HOUR), 'product.name': '明前龙井 250g 礼盒',
+        'product.price_fen': '99', 'product.stock': '200', commission_per_unit_fen: '9.9', max_buyers: '0', per_user_limit: '5',
+        refund_policy: 'keep', hold_days: '7', allowed_regions: '', show_participants: true, ticker: true, splash_ad: true, poster_sharing: true,
+        's.units': '1', 's.paid': '99', 's.refund': '99', 's.balance': '10000',
+      };
+    }
+    return {
+      depth: '2', self_purchase: 'none', reward: 'cash', mode: 'rate', 'rates_bp[0]': '10', 'rates_bp[1]': '5', 'rates_bp[2]': '3',
+      cost_protection: true, refund_policy: 'proportional', hold_days: '7', profit_sharing_cap_bp: '30', rounding: 'floor',
+      'grades[0].name': '普通推广员', 'grades[1].name': '金牌推广员', 'grades[1].rates_bp[0]': '15', 'grades[1].thresholds.paid_orders': '10',
+      'grades[2].name': '钻石推广员', 'grades[2].rates_bp[0]': '20', 'grades[2].thresholds.paid_orders': '50',
+      's.units': '1', 's.paid': '99', 's.cost': '50', 's.refund': '49.5', 's.attr_from': 'relation_first', 's.attr_to': 'sharer_first',
+    };
+  }
+
+  function fieldHtml([type, path, label, options]) {
+    const v = ed.values[path];
+    if (type === 'group') return `<h3 class="group" data-path="${path}">${esc(label)}</h3>`;
+    if (type === 'grades') {
+      return `<div class="ed-actions small"><button type="button" class="btn ghost small" data-grades="1"${ed.gradeCount >= 5 ? ' disabled' : ''}>＋ 添加等级</button>` +
+        `<button type="button" class="btn ghost small" data-grades="-1"${ed.gradeCount <= 0 ? ' disabled' : ''}>－ 删除等级</button></div>`;
+    }
+    const id = `f-${path.replace(/[^a-z0-9]/gi, '_')}`;
+    if (type === 'bool') {
+      return `<label class="field check" data-path="${path}"><input type="checkbox" id="${id}" data-key="${path}"${v ? ' checked' : ''}><span>${esc(label)}</span><em class="error"></em></label>`;
+    }
+    let input;
+    if (type === 'enum') {
+      input = `<select id="${id}" data-key="${path}">${options.map(([k, t]) => `<option value="${k}"${String(v) === k ? ' selected' : ''}>${esc(t)}</option>`).join('')}</select>`;
+    } else {
+      const mode = type === 'int' ? 'numeric' : type === 'yuan' || type === 'pct' ? 'decimal' : 'text';
+      input = `<input id="${id}" data-key="${path}" ${type === 'time' ? 'type="datetime-local"' : `inputmode="${mode}"`} value="${esc(v == null ? '' : v)}">`;
+    }
+    const wide = type === 'time' || type === 'list' || path === 'title' ? ' wide' : '';
+    return `<label class="field${wide}" data-path="${path}"><span>${esc(label)}</span>${input}<em class="error"></em></label>`;
+  }
+
+  function renderForm() {
+    ed.fields = ed.kind === 'campaign' ? CAMPAIGN() : DISTRIBUTION();
+    ed.types = {};
+    for (const f of [...ed.fields, ...SAMPLE()]) ed.types[f[1]] = f[0];
+    $('#fields').innerHTML = ed.fields.map(fieldHtml).join('');
+    $('#sample').innerHTML = SAMPLE().map(fieldHtml).join('');
+  }
+
+  // path "grades[1].rates_bp[0]" -> ['grades', 1, 'rates_bp', 0]
+  const segments = (path) => path.split(/\.|\[|\]/).filter((s) => s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  function setPath(obj, path, value) {
+    const seg = segments(path);
+    let o = obj;
+    for (let i = 0; i < seg.length - 1; i++) {
+      if (o[seg[i]] == null) o[seg[i]] = typeof seg[i + 1] === 'number' ? [] : {};
+      o = o[seg[i]];
+    }
+    o[seg[seg.length - 1]] = value;
+  }
+
+  // Input text -> typed value; {error} when the text is not what the field takes.
+  function parse(type, text) {
+    if (type === 'bool') return { value: !!text };
+    if (type === 'text' || type === 'enum') return { value: text == null ? '' : String(text) };
+    const t = String(text == null ? '' : text).trim();
+    if (type === 'list') return { value: t ? t.split(/[,，\s]+/).filter(Boolean) : [] };
+    if (t === '') return { blank: true };
+    if (type === 'int') return /^\d{1,15}$/.test(t) ? { value: Number(t) } : { error: '请输入整数' };
+    if (type === 'yuan') { const f = App.parseYuan(t); return f === null ? { error: '请输入金额，最多两位小数' } : { value: f }; }
+    if (type === 'pct') { const b = App.parsePercent(t); return b === null ? { error: '请输入百分比，最多两位小数' } : { value: b }; }
+    if (type === 'time') { const ms = fromLocal(t); return ms === null ? { error: '请选择时间' } : { value: ms }; }
+    return { value: t };
+  }
+
+  // The form's values -> {program, sample, local errors}.
+  function build() {
+    const program = { kind: ed.kind, program_id: Number($('#program-id').value) || 1 };
+    const sample = {};
+    const local = [];
+    const depth = Number(ed.values.depth || 2);
+    for (const [path, type] of Object.entries(ed.types)) {
+      if (type === 'group' || type === 'grades') continue;
+      const r = parse(type, ed.values[path]);
+      if (r.error) { local.push({ code: 'E_INPUT', path: `program.${path}`, message: r.error }); continue; }
+      if (path.startsWith('s.')) { sample[path.slice(2)] = r.value; continue; }
+      if (r.blank) {
+        // A grade's blank level uses the default (null); a blank program field is left to the engine.
+        if (/^grades\[\d+\]\.(rates_bp|per_unit_fen|per_unit_points)\[/.test(path)) setPath(program, path, null);
+        continue;
+      }
+      setPath(program, path, path === 'depth' ? Number(r.value) : r.value);
+    }
+    if (ed.kind === 'distribution') {
+      program.depth = depth;
+      const k = levelsKey();
+      if (program[k]) program[k] = program[k].slice(0, depth);
+      if (program.grades) {
+        program.grades = program.grades.slice(0, ed.gradeCount).map((g, i) => {
+          const out = { id: `g${i + 1}`, name: g.name || `等级${i + 1}` };
+          if (g[k] && g[k].some((x) => x != null)) out[k] = g[k].slice(0, depth);
+          if (g.thresholds) out.thresholds = g.thresholds;
+          return out;
+        });
+        if (!program.grades.length) delete program.grades;
+      }
+    } else if (!program.allowed_regions || !program.allowed_regions.length) {
+      delete program.allowed_regions;
+    }
+    return { program, sample, local };
+  }
+
+  function sampleOrder(program, s) {
+    const item = { product_id: 'sample', units: s.units || 1, paid_fen: s.paid || 0 };
+    if (program.kind === 'campaign') {
+      return { order_id: 'sample', buyer_id: 201, sharer_id: 101, sharer_has_bought: true, items: [item] };
+    }
+    if (s.cost != null) item.unit_cost_fen = s.cost;
+    return { order_id: 'sample', buyer_id: 201, bound_distributor_id: 101,
+      distributors: [{ id: 101, inviter_id: 102 }, { id: 102, inviter_id: 103 }, { id: 103 }], items: [item] };
+  }
+
+  // Marks every problem at its field (walking up the path when no field has it exactly).
+  function markErrors(problems, cls) {
+    const rest = [];
+    for (const p of problems) {
+      let path = (p.path || '').replace(/^(program|config)\./, '');
+      let el = null;
+      while (path && !(el = document.querySelector(`[data-path="${CSS.escape(path)}"]`))) {
+        path = path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+        if (!/[.[]/.test(path) && !document.querySelector(`[data-path="${CSS.escape(path)}"]`)) break;
+      }
+      if (!el && path) el = document.querySelector(`[data-path="${CSS.escape(path)}"]`) || document.querySelector(`[data-path^="${CSS.escape(path)}["]`);
+      if (!el) { rest.push(p); continue; }
+      el.classList.add(cls);
+      const em = el.querySelector('em') || el;
+      if (em.tagName === 'EM') em.textContent = (em.textContent ? em.textContent + '；' : '') + App.zh(p);
+      else el.dataset.error = App.zh(p);
+      el.dataset.code = p.code;
+    }
+    return rest;
+  }
+  function clearMarks() {
+    $$('[data-path]').forEach((el) => {
+      el.classList.remove('bad', 'warned');
+      delete el.dataset.code;
+      const em = el.querySelector('em');
+      if (em) em.textContent = '';
+    });
+  }
+
+  const ROLE_ZH = { distributor: '推广员', inviter: '邀请人', sharer: '分享人', agent_province: '省代理', agent_city: '市代理', agent_district: '区代理' };
+  const RULE_ZH = { product_grade: '商品等级', product: '商品', grade: '等级', program: '默认', campaign: '每件佣金', regional_agent: '区域代理' };
+
+  // The whole preview, synchronously: one validate, one previewGrades, a refund, a budget or a switch.
+  function preview() {
+    const e = ed.engine;
+    if (!e) return;
+    const { program, sample, local } = build();
+    ed.last = { program, sample };
+    clearMarks();
+    const v = e.call('validateProgram', { program });
+    const errors = [...local, ...(v.ok ? [] : v.errors)];
+    const unplaced = markErrors(errors, 'bad');
+    if (v.ok) markErrors(v.warnings, 'warned');
+    $('#form-errors').textContent = unplaced.map((p) => `${p.path}: ${App.zh(p)}`).join('；');
+    $('#warnings').innerHTML = (v.ok ? v.warnings : []).map((w) => `<li class="warn" data-code="${w.code}">⚠ ${esc(App.zh(w))}</li>`).join('');
+    document.body.dataset.valid = String(v.ok && !local.length);
+    if (!v.ok || local.length) {
+      $('#grades').innerHTML = `<p class="error">有 ${errors.length} 处需要修改，已在左侧标出。</p>`;
+      $('#extras').innerHTML = '';
+      $('#rules-version').textContent = '';
+      return;
+    }
+    const order = sampleOrder(program, sample);
+    const g = e.call('previewGrades', { program, order });
+    if (!g.ok) {
+      const rest = markErrors(g.errors, 'bad');
+      $('#grades').innerHTML = `<p class="error">${esc(rest.map(App.zh).join('；') || '示例订单有误')}</p>`;
+      return;
+    }
+    $('#grades').innerHTML = g.grades.map(({ grade, name, preview: p }) => {
+      const lines = p.items.flatMap((it) => it.lines);
+      return `<div class="grade" data-grade="${esc(grade || '')}">${g.show_grades ? `<h3>${esc(name)}</h3>` : ''}
+        <table><tr><th>级</th><th>角色</th><th>用户</th><th>规则</th><th class="num">佣金</th></tr>
+        ${lines.map((l) => `<tr data-beneficiary="${l.beneficiary_id}" data-level="${l.level || ''}"><td>${l.level || ''}</td><td>${ROLE_ZH[l.role] || l.role}</td>
+          <td>${l.beneficiary_id}</td><td>${RULE_ZH[l.rule] || l.rule}${l.rate_bp != null ? ' ' + App.percentText(l.rate_bp) : ''}${l.clipped ? ' <span class="pill orange">已限额</span>' : ''}</td>
+          <td class="num money amount">${l.amount_text || `${l.amount_points} 积分`}</td></tr>`).join('')}
+        ${p.skipped.map((s) => `<tr><td>${s.level}</td><td colspan="4" class="muted">${esc(ShareEngine.skipReasonZh(s))}</td></tr>`).join('')}
+        </table><p class="totals">佣金合计 <b class="money total">${p.totals.cash_text}</b>${p.totals.margin_text ? ` · 商家毛利 <b class="margin">${p.totals.margin_text}</b>` : ''}</p></div>`;
+    }).join('');
+    $('#extras').innerHTML = extras(e, program, sample, g.grades[0].preview);
+    $('#rules-version').textContent = `规则版本 ${v.rules_version}`;
+  }
+
+  function extras(e, program, s, first) {
+    const out = [];
+    const line = first.items[0] && first.items[0].lines[0];
+    if (line && line.amount_fen != null && s.refund) {
+      const r = e.call('previewRefund', { program, line: { amount: line.amount_fen, item_paid_fen: first.items[0].paid_fen, basis: line.basis,
+        ...(line.basis === 'rate' ? { rate_bp: line.rate_bp } : {}) }, refunds: [{ amount_fen: s.refund, line_state: 'frozen' }] });
+      if (r.ok) {
+        const [refund, claw, left] = App.money(e, [s.refund, r.total_clawback, r.line_left]);
+        out.push(`<div class="extra" id="refund-preview"><b>退款预览</b><p>退款 ${refund} 时，第 1 级佣金${r.policy === 'keep'
+          ? '不扣回（按活动规则，已发佣金不退）' : `扣回 <span class="money">${claw}</span>，剩余 ${left}`}。</p></div>`);
+      } else {
+        out.push(`<div class="extra"><b>退款预览</b><p class="error">${esc(r.errors.map(App.zh).join('；'))}</p></div>`);
+      }
+    }
+    if (program.kind === 'campaign' && s.balance != null) {
+      const b = e.call('previewBudget', { program, balance_fen: s.balance, events: [{ type: 'publish' }] });
+      if (b.ok) {
+        const st = b.steps[0];
+        const [frozen, balance] = App.money(e, [st.state.frozen_fen, st.state.balance_fen]);
+        out.push(`<div class="extra" id="budget-preview"><b>佣金预算</b><p>${st.refused ? `<span class="error">${esc(App.zh(st.refused))}</span>`
+          : `发布时冻结 <span class="money">${frozen}</span>（库存 × 每件佣金），红包账户剩余 ${balance}。`}</p></div>`);
+      }
+    }
+    if (program.kind === 'distribution' && s.attr_from && s.attr_to) {
+      const m = e.call('previewModeSwitch', { settings: { program, mode: s.attr_from }, state: null, at_ms: Date.now(), to: s.attr_to });
+      if (m.ok) out.push(`<div class="extra" id="switch-preview"><b>业绩归属切换</b><p>${esc(ShareEngine.explainZh(m.decision))}</p></div>`);
+    }
+    return out.join('');
+  }
+
+  function onInput(ev) {
+    const el = ev.target;
+    if (!el.dataset || !el.dataset.key) return;
+    const start = ev.timeStamp || performance.now();
+    const key = el.dataset.key;
+    ed.values[key] = el.type === 'checkbox' ? el.checked : el.value;
+    // The sample's paid amount follows the price until the merchant types one (no arithmetic here).
+    if (key === 'product.price_fen' && !ed.samplePaidEdited) { ed.values['s.paid'] = el.value; const p = $('[data-key="s.paid"]'); if (p) p.value = el.value; }
+    if (key === 's.paid') ed.samplePaidEdited = true;
+    if (['depth', 'mode', 'reward'].includes(key)) renderForm();
+    preview();
+    void $('#preview').offsetHeight; // include style and layout in the measurement
+    const ms = performance.now() - start;
+    ed.timings.push(ms);
+    $('#timing').textContent = `${ms.toFixed(1)} ms`;
+  }
+
+  // Save (create or update) and publish through the merchant API; server errors land on the fields too.
+  async function save(publish) {
+    const { program } = build();
+    const id = Number($('#program-id').value);
+    const { program_id: _, ...config } = program;
+    $('#form-errors').textContent = '';
+    try {
+      let r;
+      if (ed.status) r = await App.merchant('PUT', `/api/merchant/programs/${id}`, { config });
+      else r = await App.merchant('POST', '/api/merchant/programs', { program_id: id, config });
+      ed.status = r.status;
+      if (publish && r.status === 'draft') r = await App.merchant('POST', `/api/merchant/programs/${id}/publish`);
+      ed.status = r.status;
+      showStatus();
+      toast(publish ? '已发布' : '已保存');
+      return r;
+    } catch (err) {
+      clearMarks();
+      const rest = markErrors(err.errors || [], 'bad');
+      $('#form-errors').textContent = rest.map(App.zh).join('；') || '';
+      toast(err.message, 'error');
+      return null;
+    }
+  }
+  function showStatus() {
+    const S = { draft: ['草稿', 'orange'], published: ['已发布', 'green'], ended: ['已结束', 'grey'] };
+    const [t, c] = S[ed.status] || ['新方案', ''];
+    $('#program-status').textContent = t;
+    $('#program-status').className = `pill ${c}`;
+    const id = $('#program-id').value;
+    $('#program-status').innerHTML = esc(t) + (ed.status && ed.kind === 'campaign' ? ` · <a href="activity.html?id=${esc(id)}">活动页</a>` : '');
+  }
+
+  // Existing program -> form texts. Amounts come back as the engine's texts without the sign.
+  async function load(id) {
+    const list = await App.merchant('GET', '/api/merchant/programs');
+    const p = list.programs.find((x) => Number(x.program_id) === id);
+    if (!p) return false;
+    const e = await App.engine();
+    ed.kind = p.kind;
+    ed.status = p.status;
+    const c = p.config;
+    const v = defaults(p.kind);
+    const flat = (obj, prefix) => {
+      for (const [k, val] of Object.entries(obj)) {
+        const path = prefix + (Array.isArray(obj) ? `[${k}]` : (prefix ? '.' : '') + k);
+        if (val !== null && typeof val === 'object') flat(val, path);
+        else v[path.replace(/\.\[/g, '[')] = val;
+      }
+    };
+    flat(c, '');
+    ed.gradeCount = (c.grades || []).length;
+    ed.values = v;
+    renderForm();
+    for (const [path, type] of Object.entries(ed.types)) {
+      const val = v[path];
+      if (val == null || path.startsWith('s.')) continue;
+      if (type === 'yuan') v[path] = App.money(e, [val])[0].replace('¥', '');
+      else if (type === 'pct') v[path] = App.percentText(val).replace('%', '');
+      else if (type === 'time') v[path] = toLocal(val);
+      else if (type === 'list') v[path] = val.join(',');
+    }
+    if (c.allowed_regions) v.allowed_regions = c.allowed_regions.join(',');
+    renderForm();
+    return true;
+  }
+
+  function switchKind(kind) {
+    $$('#kind-tabs button').forEach((b) => b.classList.toggle('on', b.dataset.kind === kind));
+    const stats = kind === 'stats';
+    $('#stats').hidden = !stats;
+    $('#form').hidden = stats;
+    $('#preview').hidden = stats;
+    if (stats) { loadStats(); return; }
+    ed.kind = kind;
+    ed.status = null;
+    ed.samplePaidEdited = false;
+    ed.gradeCount = kind === 'distribution' ? 2 : 0;
+    ed.values = defaults(kind);
+    $('#program-id').value = kind === 'campaign' ? 1100 + Math.floor(Math.random() * 800) : 2100 + Math.floor(Math.random() * 800);
+    showStatus();
+    renderForm();
+    preview();
+  }
+
+  // Stats dashboard: simple SVG bars, labels from the engine's money texts.
+  async function loadStats() {
+    try {
+      const [s, e] = await Promise.all([App.merchant('GET', '/api/merchant/stats'), App.engine()]);
+      const days = s.daily.slice(0, 14).reverse();
+      const states = Object.entries(s.commissions);
+      const texts = App.money(e, [s.sales.paid_fen, s.sales.refunded_fen, ...days.map((d) => d.paid_fen), ...states.map(([, a]) => a),
+        ...s.top_distributors.map((t) => t.cash_fen)]);
+      const [paid, refunded] = texts;
+      const dayTexts = texts.slice(2, 2 + days.length);
+      const stateTexts = texts.slice(2 + days.length, 2 + days.length + states.length);
+      const topTexts = texts.slice(2 + days.length + states.length);
+      const STATE = { pending: '待结算', frozen: '冻结中', available: '可提现', reversed: '已扣回' };
+      $('#stats-body').innerHTML = `<div class="kpis"><div><b>${s.sales.orders}</b><small>支付订单</small></div><div><b class="money">${paid}</b><small>销售额</small></div>
+        <div><b>${refunded}</b><small>退款</small></div></div>
+        <h3>每日销售额</h3>${bars(days.map((d, i) => ({ label: ShareEngine.formatCst(d.day_cst * 86400000 - 8 * HOUR), value: d.paid_fen, text: dayTexts[i] })), 'v')}
+        <h3>佣金状态</h3>${bars(states.map(([k, a], i) => ({ label: STATE[k] || k, value: a, text: stateTexts[i] })), 'h')}
+        <h3>推广排行</h3><table><tr><th>推广员</th><th class="num">订单</th><th class="num">佣金</th></tr>
+        ${s.top_distributors.map((t, i) => `<tr><td>用户 ${t.beneficiary_id}</td><td class="num">${t.orders}</td><td class="num money">${topTexts[i]}</td></tr>`).join('')}</table>`;
+    } catch (err) {
+      $('#stats-body').innerHTML = `<p class="error">${esc(err.message)}</p>`;
+    }
+  }
+  function bars(rows, dir) {
+    if (!rows.length) return '<p class="muted">暂无数据</p>';
+    const max = Math.max(1, ...rows.map((r) => Number(r.value)));
+    if (dir === 'h') {
+      return `<svg class="chart" viewBox="0 0 320 ${rows.length * 28}" role="img">${rows.map((r, i) => {
+        const w = Math.max(2, Math.round((220 * Number(r.value)) / max));
+        return `<text x="0" y="${i * 28 + 17}" font-size="12">${esc(r.label)}</text><rect x="52" y="${i * 28 + 6}" width="${w}" height="14" rx="3" fill="#07c160"/>` +
+          `<text x="${56 + w}" y="${i * 28 + 17}" font-size="11" fill="#555">${esc(r.text)}</text>`;
+      }).join('')}</svg>`;
+    }
+    const bw = Math.min(40, Math.floor(300 / rows.length));
+    return `<svg class="chart" viewBox="0 0 320 150" role="img">${rows.map((r, i) => {
+      const h = Math.max(2, Math.round((100 * Number(r.value)) / max));
+      const x = 10 + i * bw;
+      return `<rect x="${x}" y="${120 - h}" width="${bw - 6}" height="${h}" rx="3" fill="#07c160"><title>${esc(r.label)} ${esc(r.text)}</title></rect>` +
+        `<text x="${x + (bw - 6) / 2}" y="${114 - h}" font-size="9" text-anchor="middle" fill="#555">${esc(r.text)}</text>` +
+        `<text x="${x + (bw - 6) / 2}" y="136" font-size="9" text-anchor="middle">${esc(r.label)}</text>`;
+    }).join('')}</svg>`;
+  }
+
+  // The CSV needs the merchant key header, so it is fetched and handed over as a file.
+  async function exportCsv(ev) {
+    ev.preventDefault();
+    const res = await fetch('/api/merchant/export.csv', { headers: { 'x-api-key': App.MERCHANT_KEY } });
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'commissions.csv';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  $('#form').addEventListener('input', onInput);
+  $('#form').addEventListener('change', (ev) => { if (ev.target.tagName === 'SELECT' || ev.target.type === 'checkbox' || ev.target.type === 'datetime-local') onInput(ev); });
+  $('#form').addEventListener('click', (ev) => {
+    const d = ev.target.dataset && ev.target.dataset.grades;
+    if (!d) return;
+    ed.gradeCount = Math.max(0, Math.min(5, ed.gradeCount + Number(d)));
+    renderForm();
+    preview();
+  });
+  $('#program-id').addEventListener('input', preview);
+  $('#kind-tabs').onclick = (ev) => { if (ev.target.dataset.kind) switchKind(ev.target.dataset.kind); };
+  $('#save').onclick = () => save(false);
+  $('#publish').onclick = () => save(true);
+  $('#export').onclick = exportCsv;
+  $('#refresh-stats').onclick = loadStats;
+  ed.save = save;
+  ed.preview = preview;
+
+  (async function main() {
+    const want = Number(App.query.get('id'));
+    const kind = App.query.get('kind');
+    switchKind(kind === 'distribution' || kind === 'stats' ? kind : 'campaign'); // the form shows before the module is ready
+    try {
+      ed.engine = await App.engine();
+      $('#engine-status').textContent = `引擎 ${ed.engine.version().engine}`;
+      if (want && await load(want)) { $('#program-id').value = want; showStatus(); }
+      preview();
+      document.body.dataset.ready = '1';
+    } catch (err) {
+      $('#engine-status').textContent = '引擎加载失败';
+      toast(err.message, 'error');
+    }
+  })();
+})();

@@ -1,0 +1,246 @@
+// The distributor centre (SPEC 3, 6, 9): apply under the merchant's name for the role, the wallet
+// by state, every commission line with why it is what it is, withdrawals with their limits and the
+// WeChat transfer confirmation, the team, the grade. Amount texts come from the engine.
+(function () {
+  'use strict';
+  const { $, $$, esc, api, toast, idem } = App;
+  const programId = Number(App.query.get('program')) || 2001;
+  const me = { role: '推广员', program: null, lines: [], wallet: null, settings: null, engine: null, filter: '' };
+  window.me = me;
+
+  App.userPicker($('#picker'));
+  const person = App.PEOPLE.find((p) => p.id === App.userId());
+  $('#me-name').textContent = person ? person.name.replace(/（.*）/, '') : `用户 ${App.userId()}`;
+  $('#avatar').textContent = $('#me-name').textContent.charAt(0);
+
+  const STATE_ZH = { pending: '待结算', frozen: '冻结中', available: '可提现', reversed: '已扣回', withdrawing: '提现中', withdrawn: '已提现' };
+  const STATE_PILL = { pending: 'orange', frozen: 'orange', available: 'green', reversed: 'grey' };
+  const RULE_ZH = { product_grade: '商品的等级佣金', product: '商品佣金', grade: '等级佣金', program: '默认佣金', campaign: '活动每件佣金', regional_agent: '区域代理佣金' };
+  const METHOD_ZH = { red_packet: '微信红包', wechat_transfer: '微信零钱（转账）', bank: '银行卡', alipay: '支付宝', shop_balance: '商城余额' };
+  const W_STATUS = { requested: '审核中', approved: '处理中', paid: '已到账', rejected: '已驳回' };
+  const PERIOD_ZH = { day: '每天', week: '每周', month: '每月' };
+
+  // One sentence per line: who earned it, by which rule, and what happens next.
+  function explain(l, t) {
+    const who = l.role === 'sharer' ? '好友通过您分享的链接购买' : l.role === 'inviter' ? `您邀请的${me.role}的客户购买（第 ${l.level} 级）` : `您的客户购买（第 ${l.level} 级）`;
+    const how = l.basis === 'rate' && l.rate_bp != null ? `按实付金额的 ${App.percentText(l.rate_bp)}` : '按件计佣';
+    const rule = RULE_ZH[l.rule] || l.rule;
+    const next = {
+      pending: '订单已支付，确认收货后进入冻结期。',
+      frozen: `冻结至 ${App.cst(l.hold_until_ms)}，期间退款会扣回佣金。`,
+      available: '已可提现。',
+      reversed: '订单已全额退款，佣金已扣回。',
+    }[l.state] || '';
+    return `${who}，${how}（${rule}）。${next}${Number(l.clawed) > 0 ? `因退款已扣回 ${t.clawed}。` : ''}`;
+  }
+
+  function renderWallet() {
+    const w = me.wallet;
+    const [available, pending, frozen, withdrawing, withdrawn, debt] =
+      App.money(me.engine, [w.available, w.pending, w.frozen, w.withdrawing, w.withdrawn, w.debt || 0]);
+    $('#w-available').textContent = available;
+    $('#w-pending').textContent = pending;
+    $('#w-frozen').textContent = frozen;
+    $('#w-withdrawing').textContent = withdrawing;
+    $('#w-withdrawn').textContent = withdrawn;
+    $('#w-debt').hidden = !(Number(w.debt) > 0);
+    $('#w-debt').textContent = `退款扣回产生欠款 ${debt}，将从之后的佣金中优先抵扣。`;
+  }
+
+  function renderLines() {
+    const lines = me.lines.filter((l) => !me.filter || l.state === me.filter);
+    const texts = App.money(me.engine, lines.flatMap((l) => [l.amount, l.clawed]));
+    $('#lines').innerHTML = lines.length ? lines.map((l, i) => {
+      const t = { amount: texts[2 * i], clawed: texts[2 * i + 1] };
+      return `<div class="line" data-line="${l.line_id}" data-order="${l.order_id}" data-state="${l.state}" data-amount="${esc(l.amount)}">
+        <div class="line-head"><span>订单 ${l.order_id}</span><span class="money">${t.amount}</span></div>
+        <div class="line-sub"><span class="pill ${STATE_PILL[l.state] || ''}">${STATE_ZH[l.state] || l.state}</span>
+          ${Number(l.clawed) > 0 ? `<span class="pill red">扣回 ${t.clawed}</span>` : ''}<span class="muted">${esc(App.cst(l.created_ms))}</span></div>
+        <p class="muted why">${esc(explain(l, t))}</p></div>`;
+    }).join('') : `<p class="muted empty">${me.filter ? '该状态下没有佣金' : '还没有佣金，去分享活动吧'}</p>`;
+  }
+
+  async function loadCommissions() {
+    const r = await api('GET', '/api/me/commissions');
+    me.lines = r.lines;
+    me.wallet = r.wallet;
+    renderWallet();
+    renderLines();
+  }
+
+  // Withdrawals: methods, limits and frequency from the merchant's settings, texts from the engine.
+  async function loadWithdraw() {
+    const [w, list] = await Promise.all([api('GET', '/api/me/wallet'), api('GET', '/api/me/withdrawals')]);
+    me.wallet = w.wallet;
+    me.settings = w.settings;
+    renderWallet();
+    const s = w.settings;
+    const [threshold, min, max, rpMin, rpMax, wtMin, wtDay, realName] =
+      App.money(me.engine, [s.threshold_fen, s.min_fen, s.max_fen, 100, 20000, 10, 2000000, 200000]);
+    const LIMIT = {
+      red_packet: `单个 ${rpMin}–${rpMax}，0 点至 8 点申请的于 8 点发放`,
+      wechat_transfer: `至少 ${wtMin}，每天最多 ${wtDay}，${realName} 起需实名，需在微信中确认收款`,
+      bank: '商家人工打款后确认', alipay: '商家人工打款后确认', shop_balance: '即时到账，可用于商城消费',
+    };
+    const chosen = ($('input[name=method]:checked') || {}).value || s.methods[0];
+    $('#methods').innerHTML = s.methods.map((m) => `<label class="method"><input type="radio" name="method" value="${m}"${m === chosen ? ' checked' : ''}>
+      <span><b>${METHOD_ZH[m] || m}</b><br><small class="muted">${esc(LIMIT[m] || '')}</small></span></label>`).join('');
+    $('#w-rules').textContent = `可提现满 ${threshold} 起提，单笔 ${min}–${max}，${PERIOD_ZH[s.period] || s.period}最多 ${s.max_per_period} 次。`;
+    const texts = App.money(me.engine, list.withdrawals.map((x) => x.amount_fen));
+    $('#withdrawals').innerHTML = list.withdrawals.length ? list.withdrawals.map((x, i) => {
+      const waiting = x.status === 'approved' && x.payout && x.payout.awaiting_user_confirmation;
+      const manual = x.status === 'approved' && x.payout && x.payout.awaiting_merchant_confirmation;
+      const queued = x.status === 'approved' && x.payout && x.payout.queued_until_ms;
+      return `<div class="row" data-withdrawal="${x.withdrawal_id}" data-status="${x.status}">
+        <span>${METHOD_ZH[x.method] || x.method}<br><small class="muted">${esc(App.cst(x.created_ms))}${queued ? ` · ${esc(App.cst(x.payout.queued_until_ms))} 发放` : ''}${manual ? ' · 等待商家打款' : ''}</small></span>
+        <span><span class="money">${texts[i]}</span> <span class="pill ${x.status === 'paid' ? 'green' : x.status === 'rejected' ? 'grey' : 'orange'}">${waiting ? '待确认收款' : W_STATUS[x.status] || x.status}</span>
+        ${waiting ? `<button class="btn small" data-confirm="${x.withdrawal_id}" data-text="${texts[i]}">确认收款</button>` : ''}</span></div>`;
+    }).join('') : '<p class="muted">还没有提现记录</p>';
+  }
+
+  let withdrawKey = idem('withdraw');
+  async function submitWithdraw(ev) {
+    ev.preventDefault();
+    $('#w-amount-error').textContent = '';
+    $('#w-amount').parentElement.classList.remove('bad');
+    const fen = App.parseYuan($('#w-amount').value);
+    if (fen === null || fen === 0) {
+      $('#w-amount').parentElement.classList.add('bad');
+      $('#w-amount-error').textContent = '请输入正确的金额，最多两位小数';
+      return;
+    }
+    const method = ($('input[name=method]:checked') || {}).value;
+    $('#w-submit').disabled = true;
+    try {
+      await api('POST', '/api/me/withdrawals', { amount_fen: fen, method, idem_key: withdrawKey });
+      withdrawKey = idem('withdraw'); // the next request is a new one; a retry of this one reuses the key
+      $('#w-amount').value = '';
+      toast('提现申请已提交');
+      await Promise.all([loadWithdraw(), loadCommissions()]);
+    } catch (err) {
+      if (err.errors.some((e) => e.path === 'amount_fen')) $('#w-amount').parentElement.classList.add('bad');
+      $('#w-amount-error').textContent = err.message;
+      if (err.status >= 400 && err.status < 500) withdrawKey = idem('withdraw');
+    } finally {
+      $('#w-submit').disabled = false;
+    }
+  }
+
+  // The WeChat transfer confirmation step: the user accepts the money in WeChat (sandboxed here).
+  let confirming = null;
+  function openConfirm(id, text) {
+    confirming = id;
+    $('#confirm-amount').textContent = text;
+    $('#confirm-sheet').hidden = false;
+  }
+  async function confirmTransfer() {
+    $('#confirm-ok').disabled = true;
+    try {
+      await api('POST', `/api/me/withdrawals/${confirming}/confirm`);
+      $('#confirm-sheet').hidden = true;
+      toast('已收款');
+      await Promise.all([loadWithdraw(), loadCommissions()]);
+    } catch (err) {
+      toast(err.message, 'error');
+    } finally {
+      $('#confirm-ok').disabled = false;
+    }
+  }
+
+  async function loadTeam() {
+    const t = await api('GET', '/api/me/team');
+    const inv = t.invitees.filter((x) => Number(x.program_id) === programId);
+    const cus = t.customers.filter((x) => Number(x.program_id) === programId);
+    const gradeName = (id) => ((me.program && me.program.config.grades) || []).find((g) => g.id === id)?.name || '';
+    $('#invitees').innerHTML = inv.length ? inv.map((x) => `<div class="row"><span>用户 ${x.user_id} <span class="pill">${esc(gradeName(x.grade))}</span></span>
+      <span class="muted">${esc(App.cst(x.created_ms))} · ${x.status === 'approved' ? '已通过' : x.status === 'pending' ? '审核中' : '未通过'}</span></div>`).join('')
+      : `<p class="muted">还没有邀请${esc(me.role)}</p>`;
+    $('#customers').innerHTML = cus.length ? cus.map((x) => `<div class="row"><span>客户 ${x.customer_id}</span>
+      <span class="muted">${x.bound_since_ms ? `${esc(App.cst(x.bound_since_ms))} 绑定` : '分享访问'}</span></div>`).join('')
+      : '<p class="muted">还没有客户</p>';
+    return { invitees: inv.length, customers: cus.length };
+  }
+
+  // Grade and progress (gradeStatus) from what this page can count; the server does not yet
+  // report a distributor's own stats (docs/pages.md).
+  async function loadGrade() {
+    const c = me.program && me.program.config;
+    if (!c || c.kind !== 'distribution') { $('#grade').innerHTML = '<p class="muted">本活动不设等级</p>'; return; }
+    const team = await loadTeam();
+    const orders = new Set(me.lines.filter((l) => l.level === 1 && l.state !== 'reversed').map((l) => l.order_id));
+    const mine = JSON.parse(localStorage.getItem(`dist_${App.userId()}_${programId}`) || 'null');
+    const status = me.engine.gradeStatus(c, mine && mine.grade, {
+      bound_customers: team.customers, invited_distributors: team.invitees, paid_orders: orders.size });
+    if (!status.show_grades) { $('#grade').innerHTML = '<p class="muted">本计划不设等级</p>'; return; }
+    $('#me-grade').textContent = status.name || '';
+    const next = status.next;
+    $('#grade').innerHTML = `<p><b>${esc(status.name || status.grade)}</b></p><p class="muted" id="grade-text">${esc(ShareEngine.gradeZh(status, { role: me.role }))}</p>` +
+      (next ? next.thresholds.map((t) => `<div class="progress" data-metric="${t.metric}"><span>${esc(METRIC[t.metric] || t.metric)}</span>
+        <meter min="0" max="${t.target}" value="${Math.min(t.current, t.target)}"></meter><span class="muted">${t.current}/${t.target}</span></div>`).join('') : '');
+  }
+  const METRIC = { bound_customers: '绑定客户', invited_distributors: '邀请人数', paid_orders: '支付订单', paid_fen: '实收金额', deal_fen: '成交金额', completed_orders: '完成订单' };
+
+  async function apply() {
+    $('#apply').disabled = true;
+    try {
+      const r = await api('POST', '/api/me/apply', { program_id: programId });
+      localStorage.setItem(`dist_${App.userId()}_${programId}`, JSON.stringify(r.distributor));
+      showApplied(r.distributor);
+      toast(r.distributor.status === 'approved' ? `您已成为${me.role}` : '申请已提交，等待商家审核');
+      loadGrade().catch(() => {});
+    } catch (err) {
+      toast(err.message, 'error');
+      $('#apply').disabled = false;
+    }
+  }
+  function showApplied(d) {
+    $('#apply-title').textContent = d.status === 'approved' ? `您已是${me.role}` : d.status === 'pending' ? '申请审核中' : '申请未通过';
+    $('#apply-text').textContent = d.inviter_id != null ? `邀请人：用户 ${d.inviter_id}（邀请人确定后不会变更）` : '去活动页分享商品，好友购买后您将获得佣金。';
+    $('#apply').hidden = true;
+    document.body.dataset.distributor = d.status;
+  }
+
+  function showTab(name) {
+    $$('#tabs button').forEach((b) => b.classList.toggle('on', b.dataset.tab === name));
+    $$('.tab').forEach((s) => { s.hidden = s.id !== `tab-${name}`; });
+    const load = { withdraw: loadWithdraw, team: loadTeam, grade: loadGrade }[name];
+    if (load) load().catch((err) => toast(err.message, 'error'));
+  }
+
+  $('#tabs').onclick = (ev) => { if (ev.target.dataset.tab) showTab(ev.target.dataset.tab); };
+  $('#chips').onclick = (ev) => {
+    if (ev.target.dataset.state === undefined) return;
+    me.filter = ev.target.dataset.state;
+    $$('#chips button').forEach((b) => b.classList.toggle('on', b === ev.target));
+    renderLines();
+  };
+  $('#go-withdraw').onclick = () => showTab('withdraw');
+  $('#withdraw-form').onsubmit = submitWithdraw;
+  $('#withdrawals').onclick = (ev) => { if (ev.target.dataset.confirm) openConfirm(ev.target.dataset.confirm, ev.target.dataset.text); };
+  $('#confirm-ok').onclick = confirmTransfer;
+  $('#confirm-cancel').onclick = () => { $('#confirm-sheet').hidden = true; };
+  $('#apply').onclick = apply;
+
+  (async function main() {
+    App.engine().catch(() => {});
+    try {
+      me.program = await api('GET', `/api/programs/${programId}`).catch(() => null);
+      if (me.program) me.role = me.program.role_name || me.role;
+      $('#title').textContent = `${me.role}中心`;
+      document.title = `${me.role}中心`;
+      $('#apply').textContent = `申请成为${me.role}`;
+      $('#apply-title').textContent = `成为${me.role}`;
+      $$('.role').forEach((el) => { el.textContent = me.role; });
+      const known = JSON.parse(localStorage.getItem(`dist_${App.userId()}_${programId}`) || 'null');
+      if (known) showApplied(known);
+      me.engine = await App.engine();
+      await loadCommissions();
+      const tab = App.query.get('tab');
+      if (tab) showTab(tab);
+      document.body.dataset.ready = '1';
+    } catch (err) {
+      toast(err.message, 'error');
+      document.body.dataset.ready = 'error';
+    }
+  })();
+})();
