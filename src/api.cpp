@@ -15,13 +15,6 @@ constexpr size_t kMaxRefunds = 1000;
 constexpr size_t kMaxBudgetEvents = 10000;
 constexpr const char* kEngineVersion = "0.1.0";
 
-std::string Fail(const Problems& problems) {
-  Json errs = Json::array();
-  for (const auto& p : problems)
-    errs.push_back({{"code", p.code}, {"path", p.path}, {"message", p.message}});
-  return DumpJson({{"ok", false}, {"errors", errs}});
-}
-
 Json ProblemsJson(const Problems& problems) {
   Json errs = Json::array();
   for (const auto& p : problems)

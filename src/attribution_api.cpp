@@ -8,13 +8,6 @@
 namespace engine::api {
 namespace {
 
-std::string Fail(const Problems& problems) {
-  Json errs = Json::array();
-  for (const auto& p : problems)
-    errs.push_back({{"code", p.code}, {"path", p.path}, {"message", p.message}});
-  return DumpJson({{"ok", false}, {"errors", errs}});
-}
-
 const Json* Field(const Json& root, const char* key) {
   auto it = root.find(key);
   return it == root.end() || it->is_null() ? nullptr : &*it;

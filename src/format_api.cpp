@@ -8,13 +8,6 @@ namespace {
 
 constexpr size_t kMaxAmounts = 1000;
 
-std::string Fail(const Problems& problems) {
-  Json errs = Json::array();
-  for (const auto& p : problems)
-    errs.push_back({{"code", p.code}, {"path", p.path}, {"message", p.message}});
-  return DumpJson({{"ok", false}, {"errors", errs}});
-}
-
 }  // namespace
 
 std::string FormatMoney(const std::string& request) {

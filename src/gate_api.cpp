@@ -14,25 +14,7 @@ namespace {
 
 constexpr size_t kMaxTickerOrders = 100;
 
-std::string Fail(const Problems& problems) {
-  Json errs = Json::array();
-  for (const auto& p : problems)
-    errs.push_back({{"code", p.code}, {"path", p.path}, {"message", p.message}});
-  return DumpJson({{"ok", false}, {"errors", errs}});
-}
-
 Json OptMs(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
-
-// Parses the request object; `root` is valid when it returns true.
-bool ParseRoot(const std::string& text, Json& root, Problems& problems) {
-  root = ParseJson(text, problems);
-  if (!problems.empty()) return false;
-  if (!root.is_object()) {
-    Report(problems, "E_TYPE", "", "the request must be a JSON object");
-    return false;
-  }
-  return true;
-}
 
 // The request's "program", which must be a campaign: gates, countdowns and tickers are its pages.
 std::optional<Program> ReadCampaignProgram(Reader& r) {
@@ -125,7 +107,7 @@ Json ReasonsFor(const GateVerdict& v, unsigned action) {
 std::string EvaluateGate(const std::string& text) {
   Problems problems;
   Json root;
-  if (!ParseRoot(text, root, problems)) return Fail(problems);
+  if (!ParseObject(text, root, problems)) return Fail(problems);
   Reader r(root, "", problems);
   auto program = ReadCampaignProgram(r);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
@@ -199,7 +181,7 @@ std::string EvaluateGate(const std::string& text) {
 std::string CampaignCountdown(const std::string& text) {
   Problems problems;
   Json root;
-  if (!ParseRoot(text, root, problems)) return Fail(problems);
+  if (!ParseObject(text, root, problems)) return Fail(problems);
   Reader r(root, "", problems);
   auto program = ReadCampaignProgram(r);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
@@ -214,7 +196,7 @@ std::string CampaignCountdown(const std::string& text) {
 std::string CampaignDisplay(const std::string& text) {
   Problems problems;
   Json root;
-  if (!ParseRoot(text, root, problems)) return Fail(problems);
+  if (!ParseObject(text, root, problems)) return Fail(problems);
   Reader r(root, "", problems);
   auto program = ReadCampaignProgram(r);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
@@ -270,7 +252,7 @@ std::string CampaignDisplay(const std::string& text) {
 std::string RegionInfo(const std::string& text) {
   Problems problems;
   Json root;
-  if (!ParseRoot(text, root, problems)) return Fail(problems);
+  if (!ParseObject(text, root, problems)) return Fail(problems);
   Reader r(root, "", problems);
   auto code = r.Str("code", std::nullopt, 16);
   std::vector<std::string> allowed;
@@ -314,7 +296,7 @@ std::string RegionInfo(const std::string& text) {
 std::string PasswordLockState(const std::string& text) {
   Problems problems;
   Json root;
-  if (!ParseRoot(text, root, problems)) return Fail(problems);
+  if (!ParseObject(text, root, problems)) return Fail(problems);
   Reader r(root, "", problems);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
   auto tries = ReadWrongTries(r, now);

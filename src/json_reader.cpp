@@ -24,6 +24,23 @@ std::string DumpJson(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+std::string Fail(const Problems& problems) {
+  Json errs = Json::array();
+  for (const auto& p : problems)
+    errs.push_back({{"code", p.code}, {"path", p.path}, {"message", p.message}});
+  return DumpJson({{"ok", false}, {"errors", errs}});
+}
+
+bool ParseObject(const std::string& text, Json& root, Problems& problems) {
+  root = ParseJson(text, problems);
+  if (!problems.empty()) return false;
+  if (!root.is_object()) {
+    Report(problems, "E_TYPE", "", "the request must be a JSON object");
+    return false;
+  }
+  return true;
+}
+
 std::string IndexPath(const std::string& base, size_t i) {
   return base + "[" + std::to_string(i) + "]";
 }

@@ -21,6 +21,10 @@ using Json = nlohmann::json;
 Json ParseJson(const std::string& text, Problems& problems);
 // Serialises without ever aborting on bad UTF-8 (it is replaced).
 std::string DumpJson(const Json& j);
+// The failure answer every entry point gives: {"ok":false,"errors":[{code,path,message}]}.
+std::string Fail(const Problems& problems);
+// Parses a request that must be a JSON object; reports E_JSON_PARSE / E_TYPE otherwise.
+bool ParseObject(const std::string& text, Json& root, Problems& problems);
 
 class Reader {
  public:

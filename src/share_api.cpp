@@ -13,24 +13,6 @@ constexpr size_t kMaxLaunchUrlChars = 8192;
 constexpr size_t kMaxSceneChars = 1024;
 constexpr size_t kMaxTokenInputChars = 1024;  // longer is still E_TOKEN_LENGTH, not E_TOO_LONG
 
-std::string Fail(const Problems& problems) {
-  Json errs = Json::array();
-  for (const auto& p : problems)
-    errs.push_back({{"code", p.code}, {"path", p.path}, {"message", p.message}});
-  return DumpJson({{"ok", false}, {"errors", errs}});
-}
-
-// Parses the request text as an object; reports E_JSON_PARSE / E_TYPE otherwise.
-bool ParseObject(const std::string& text, Json& root, Problems& problems) {
-  root = ParseJson(text, problems);
-  if (!problems.empty()) return false;
-  if (!root.is_object()) {
-    Report(problems, "E_TYPE", "", "the request must be a JSON object");
-    return false;
-  }
-  return true;
-}
-
 void PutFields(Json& j, const ShareFields& f) {
   j["version"] = f.version;
   j["key_id"] = f.key_id;
