@@ -66,6 +66,10 @@ export interface CampaignProgram {
   poster_sharing?: boolean;
   password_protected?: boolean;
   allowed_regions?: string[];
+  /** https://… or a site path starting with one '/'; "" = none (E_URL otherwise). */
+  logo_url?: string;
+  /** At most 4; text 1…8 characters; url as logo_url. Display only (seed 000 高级设置). */
+  footer_buttons?: { text: string; url: string }[];
   rounding?: 'floor' | 'half_up';
   refund_policy?: 'keep' | 'proportional';
   after_withdrawal?: 'debt' | 'forgive';

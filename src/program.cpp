@@ -241,6 +241,48 @@ void ReadDistribution(Reader& r, Program& p) {
   ReadStringList(r, "excluded_order_types", kMaxTypes, 32, p.excluded_order_types);
 }
 
+// A URL the activity page may put into src/href: https or a site path, nothing a browser would run
+// (javascript:, data:) or could break out of an attribute with.
+std::string PageUrl(Reader& r, const char* key, bool required) {
+  auto u = r.Str(key, required ? std::nullopt : std::optional<std::string>(""), kMaxPageUrlBytes);
+  if (!u || u->empty()) return "";
+  bool ok = u->rfind("https://", 0) == 0 ? u->size() > 8 : ((*u)[0] == '/' && u->rfind("//", 0) != 0);
+  for (char c : *u) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b <= 0x20 || b == 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\') ok = false;
+  }
+  if (!ok) {
+    Report(r.Out(), "E_URL", r.PathOf(key),
+           "must be an https:// URL or a path starting with one /, without spaces, quotes or <>");
+    return "";
+  }
+  return *u;
+}
+
+size_t CodePointCount(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+void ReadFooterButtons(Reader& r, CampaignSettings& c) {
+  const Json* arr = r.Array("footer_buttons", kMaxFooterButtons);
+  if (!arr) return;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    Reader b((*arr)[i], IndexPath(r.PathOf("footer_buttons"), i), r.Out());
+    CampaignSettings::FooterButton button;
+    const auto text = b.Str("text", std::nullopt, 4 * kMaxFooterTextChars);
+    if (text && text->empty())
+      Report(r.Out(), "E_REQUIRED", b.PathOf("text"), "a button needs a label");
+    else if (text && CodePointCount(*text) > kMaxFooterTextChars)
+      Report(r.Out(), "E_TOO_LONG", b.PathOf("text"), "at most 8 characters");
+    button.text = text.value_or("");
+    button.url = PageUrl(b, "url", true);
+    b.Finish();
+    c.footer_buttons.push_back(std::move(button));
+  }
+}
+
 void ReadCampaign(Reader& r, Program& p) {
   auto& c = p.campaign;
   p.refund_policy = r.Enum("refund_policy", {"keep", "proportional"}, "keep").value_or("keep") ==
@@ -284,6 +326,8 @@ void ReadCampaign(Reader& r, Program& p) {
   // Read up to 16 bytes so a 7-digit code reports E_REGION rather than a generic type error.
   ReadStringList(r, "allowed_regions", kMaxRegions, 16, c.allowed_regions);
   ValidateRegionList(c.allowed_regions, r.PathOf("allowed_regions"), r.Out());
+  c.logo_url = PageUrl(r, "logo_url", false);
+  ReadFooterButtons(r, c);
 }
 
 Json LevelsJson(const LevelTable& t, int depth) {
@@ -415,6 +459,14 @@ Json NormalizedProgram(const Program& p) {
     j["poster_sharing"] = c.poster_sharing;
     j["password_protected"] = c.password_protected;
     j["allowed_regions"] = c.allowed_regions;
+    // Added after rules_version v1 shipped: listed only when set, so every config from before
+    // keeps its version.
+    if (!c.logo_url.empty()) j["logo_url"] = c.logo_url;
+    if (!c.footer_buttons.empty()) {
+      Json buttons = Json::array();
+      for (const auto& b : c.footer_buttons) buttons.push_back({{"text", b.text}, {"url", b.url}});
+      j["footer_buttons"] = std::move(buttons);
+    }
     return j;
   }
   j["kind"] = "distribution";

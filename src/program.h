@@ -18,6 +18,9 @@ constexpr int kMaxDepth = 3;    // deeper chains are pyramid selling under Chine
 constexpr size_t kMaxGrades = 5;
 constexpr Fen kCampaignMinPerUnit = 30;     // 0.30 yuan (seed 000)
 constexpr Fen kCampaignMaxPerUnit = 20000;  // 200 yuan (seed 000)
+constexpr size_t kMaxFooterButtons = 4;
+constexpr size_t kMaxFooterTextChars = 8;  // code points: what fits one phone-width tab
+constexpr size_t kMaxPageUrlBytes = 512;
 
 enum class ProgramKind { kCampaign, kDistribution };
 enum class RewardType { kCash, kPoints, kBalance };
@@ -73,6 +76,12 @@ struct CampaignSettings {
   bool show_participants = false, fans_only = false, splash_ad = false, ticker = false,
        poster_sharing = true, password_protected = false;
   std::vector<std::string> allowed_regions;  // empty = everywhere
+  // Brand and traffic settings (seed 000 高级设置): display only, never part of a decision.
+  std::string logo_url;  // "" = none
+  struct FooterButton {
+    std::string text, url;
+  };
+  std::vector<FooterButton> footer_buttons;
 };
 
 struct Program {

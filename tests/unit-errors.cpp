@@ -379,3 +379,14 @@ TEST_CASE("warnings: W_PROFIT_SHARING_CAP, W_NO_HOLD, W_RED_PACKET_MIN") {
   c["commission_per_unit_fen"] = 99;
   CHECK(has(Validate(c), "W_RED_PACKET_MIN", "program.commission_per_unit_fen"));
 }
+
+TEST_CASE("E_URL: a campaign's logo and footer buttons take https or a site path only") {
+  json c = kCampaign;
+  c["logo_url"] = "javascript:alert(1)";
+  ExpectError(Validate(c), "E_URL", "program.logo_url");
+  c = kCampaign;
+  c["footer_buttons"] = {{{"text", "官网"}, {"url", "https://a.example/\"x"}}};
+  ExpectError(Validate(c), "E_URL", "program.footer_buttons[0].url");
+  c["footer_buttons"] = {{{"text", "官网"}, {"url", "https://a.example/"}}};
+  CHECK(Validate(c)["ok"] == true);
+}
