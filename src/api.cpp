@@ -3,6 +3,7 @@
 #include "budget.h"
 #include "commission.h"
 #include "json_reader.h"
+#include "json_writer.h"
 #include "order.h"
 #include "program.h"
 #include "refund.h"
@@ -15,105 +16,110 @@ constexpr size_t kMaxRefunds = 1000;
 constexpr size_t kMaxBudgetEvents = 10000;
 constexpr const char* kEngineVersion = "0.1.0";
 
-Json ProblemsJson(const Problems& problems) {
-  Json errs = Json::array();
+void WriteProblems(JsonWriter& w, const Problems& problems) {
+  w.Arr();
   for (const auto& p : problems)
-    errs.push_back({{"code", p.code}, {"path", p.path}, {"message", p.message}});
-  return errs;
+    w.Obj().Field("code", p.code).Field("message", p.message).Field("path", p.path).End();
+  w.End();
 }
 
 const char* UnitKey(RewardType r, const char* fen_key, const char* points_key) {
   return r == RewardType::kPoints ? points_key : fen_key;
 }
 
-Json LineJson(const Line& l) {
-  Json j = {{"level", l.who.level},
-            {"beneficiary_id", l.who.id},
-            {"role", l.who.role},
-            {"reward", RewardName(l.reward)},
-            {"basis", l.basis},
-            {"rule", l.rule},
-            {"clipped", l.clipped.empty() ? Json(nullptr) : Json(l.clipped)}};
-  if (!l.who.grade.empty()) j["grade"] = l.who.grade;
-  if (l.basis == "rate") j["rate_bp"] = l.value;
-  else j[UnitKey(l.reward, "per_unit_fen", "per_unit_points")] = l.value;
-  j[UnitKey(l.reward, "raw_fen", "raw_points")] = l.raw;
-  j[UnitKey(l.reward, "amount_fen", "amount_points")] = l.amount;
-  if (l.reward != RewardType::kPoints) j["amount_text"] = FormatYuan(l.amount);
-  return j;
+// Keys in sorted order (JsonWriter's contract, the same text nlohmann's map would give).
+void WriteLine(JsonWriter& w, const Line& l) {
+  w.Obj().Field(UnitKey(l.reward, "amount_fen", "amount_points"), l.amount);
+  if (l.reward != RewardType::kPoints) w.Field("amount_text", FormatYuan(l.amount));
+  w.Field("basis", l.basis).Field("beneficiary_id", l.who.id).Key("clipped");
+  if (l.clipped.empty()) w.Null();
+  else w.Str(l.clipped);
+  if (!l.who.grade.empty()) w.Field("grade", l.who.grade);
+  w.Field("level", l.who.level);
+  if (l.basis == "rate") w.Field("rate_bp", l.value);
+  else w.Field(UnitKey(l.reward, "per_unit_fen", "per_unit_points"), l.value);
+  w.Field(UnitKey(l.reward, "raw_fen", "raw_points"), l.raw)
+      .Field("reward", RewardName(l.reward))
+      .Field("role", l.who.role)
+      .Field("rule", l.rule)
+      .End();
 }
 
 // `with_version` is false inside batch and per-grade results, which carry it once at the top.
-Json PreviewJson(const Program& p, const Order& o, const Preview& pv, bool with_version = true) {
-  Json chain = Json::array();
-  for (const auto& b : pv.chain) {
-    Json c = {{"level", b.level}, {"beneficiary_id", b.id}, {"role", b.role}};
-    if (!b.grade.empty()) c["grade"] = b.grade;
-    chain.push_back(std::move(c));
-  }
-  Json skips = Json::array();
-  for (const auto& s : pv.skips) {
-    Json k = {{"level", s.level}, {"reason", s.reason}};
-    if (s.id) k["beneficiary_id"] = *s.id;
-    skips.push_back(std::move(k));
-  }
-  Json items = Json::array();
-  // Per beneficiary (and role), in the order they first appear. Summed in plain structs: comparing
-  // JSON values would link nlohmann's operator== into the module for nothing.
+void WritePreview(JsonWriter& w, const Program& p, const Order& o, const Preview& pv,
+                  bool with_version = true) {
+  // Per beneficiary (and role), in the order they first appear.
   struct Sum {
     const Beneficiary* who;
     int64_t cash = 0, balance = 0, points = 0;
   };
   std::vector<Sum> sums;
-  const auto add_by = [&](const Line& l) {
-    Sum* s = nullptr;
-    for (auto& x : sums)
-      if (x.who->id == l.who.id && x.who->role == l.who.role) s = &x;
-    if (!s) s = &sums.emplace_back(Sum{&l.who});
-    (l.reward == RewardType::kPoints ? s->points
-                                     : (l.reward == RewardType::kBalance ? s->balance : s->cash)) +=
-        l.amount;
-  };
   for (const auto& it : pv.items) {
-    Json lines = Json::array();
     for (const auto& l : it.lines) {
-      lines.push_back(LineJson(l));
-      add_by(l);
+      Sum* s = nullptr;
+      for (auto& x : sums)
+        if (x.who->id == l.who.id && x.who->role == l.who.role) s = &x;
+      if (!s) s = &sums.emplace_back(Sum{&l.who});
+      (l.reward == RewardType::kPoints
+           ? s->points
+           : (l.reward == RewardType::kBalance ? s->balance : s->cash)) += l.amount;
     }
-    Json ij = {{"index", it.index}, {"product_id", it.product_id}, {"paid_fen", it.paid_fen},
-               {"lines", std::move(lines)}};
-    ij["excluded_type"] = it.excluded_type.empty() ? Json(nullptr) : Json(it.excluded_type);
-    ij["cap_fen"] = it.cap_fen ? Json(*it.cap_fen) : Json(nullptr);
-    items.push_back(std::move(ij));
   }
-  Json by = Json::array();
+  w.Obj().Key("by_beneficiary").Arr();
   for (const auto& x : sums)
-    by.push_back({{"beneficiary_id", x.who->id}, {"role", x.who->role}, {"level", x.who->level},
-                  {"cash_fen", x.cash}, {"balance_fen", x.balance}, {"points", x.points}});
-  Json totals = {{"paid_fen", pv.paid_fen},
-                 {"cash_fen", pv.cash_fen},
-                 {"balance_fen", pv.balance_fen},
-                 {"points", pv.points},
-                 {"cash_text", FormatYuan(pv.cash_fen)},
-                 {"margin_fen", pv.margin_fen ? Json(*pv.margin_fen) : Json(nullptr)},
-                 {"margin_text", pv.margin_fen ? Json(FormatYuan(*pv.margin_fen)) : Json(nullptr)}};
-  // Moved, not copied: nlohmann copies every lvalue in an initializer list, and a batch's answer
-  // is megabytes of nested objects.
-  Json out = {{"ok", true},
-              {"order_id", o.order_id},
-              {"chain", std::move(chain)},
-              {"skipped", std::move(skips)},
-              {"items", std::move(items)},
-              {"totals", std::move(totals)},
-              {"by_beneficiary", std::move(by)}};
-  if (with_version) out["rules_version"] = p.rules_version;
-  return out;
+    w.Obj()
+        .Field("balance_fen", x.balance)
+        .Field("beneficiary_id", x.who->id)
+        .Field("cash_fen", x.cash)
+        .Field("level", x.who->level)
+        .Field("points", x.points)
+        .Field("role", x.who->role)
+        .End();
+  w.End().Key("chain").Arr();
+  for (const auto& b : pv.chain) {
+    w.Obj().Field("beneficiary_id", b.id);
+    if (!b.grade.empty()) w.Field("grade", b.grade);
+    w.Field("level", b.level).Field("role", b.role).End();
+  }
+  w.End().Key("items").Arr();
+  for (const auto& it : pv.items) {
+    w.Obj().Key("cap_fen");
+    if (it.cap_fen) w.Int(*it.cap_fen);
+    else w.Null();
+    w.Key("excluded_type");
+    if (it.excluded_type.empty()) w.Null();
+    else w.Str(it.excluded_type);
+    w.Field("index", static_cast<int64_t>(it.index)).Key("lines").Arr();
+    for (const auto& l : it.lines) WriteLine(w, l);
+    w.End().Field("paid_fen", it.paid_fen).Field("product_id", it.product_id).End();
+  }
+  w.End().FieldBool("ok", true).Field("order_id", o.order_id);
+  if (with_version) w.Field("rules_version", p.rules_version);
+  w.Key("skipped").Arr();
+  for (const auto& sk : pv.skips) {
+    w.Obj();
+    if (sk.id) w.Field("beneficiary_id", *sk.id);
+    w.Field("level", sk.level).Field("reason", sk.reason).End();
+  }
+  w.End()
+      .Key("totals")
+      .Obj()
+      .Field("balance_fen", pv.balance_fen)
+      .Field("cash_fen", pv.cash_fen)
+      .Field("cash_text", FormatYuan(pv.cash_fen))
+      .Key("margin_fen");
+  if (pv.margin_fen) w.Int(*pv.margin_fen);
+  else w.Null();
+  w.Key("margin_text");
+  if (pv.margin_fen) w.Str(FormatYuan(*pv.margin_fen));
+  else w.Null();
+  w.Field("paid_fen", pv.paid_fen).Field("points", pv.points).End().End();
 }
 
 // Parses the request object and its "program"; `extra` lists the request's other keys.
 struct Request {
   Json root;
-  std::optional<Program> program;
+  std::shared_ptr<const Program> program;
 };
 
 bool ParseRequest(const std::string& text, Request& req, Problems& problems) {
@@ -128,8 +134,8 @@ bool ParseRequest(const std::string& text, Request& req, Problems& problems) {
     Report(problems, "E_REQUIRED", "program", "is required");
     return false;
   }
-  req.program = ParseProgram(*it, "program", problems);
-  return req.program.has_value();
+  req.program = ParseProgramCached(TopLevelMemberText(text, "program"), *it, "program", problems);
+  return req.program != nullptr;
 }
 
 bool CheckKeys(const Json& root, std::initializer_list<const char*> allowed, Problems& problems) {
@@ -199,7 +205,9 @@ std::string PreviewOrder(const std::string& text) {
   if (!order) return Fail(problems);
   auto pv = engine::PreviewOrder(*req.program, *order, "order", problems);
   if (!pv) return Fail(problems);
-  return DumpJson(PreviewJson(*req.program, *order, *pv));
+  JsonWriter w;
+  WritePreview(w, *req.program, *order, *pv);
+  return std::move(w.Text());
 }
 
 std::string PreviewBatch(const std::string& text) {
@@ -217,7 +225,10 @@ std::string PreviewBatch(const std::string& text) {
     Report(problems, "E_TOO_MANY", "orders", "at most 100000 orders per batch");
     return Fail(problems);
   }
-  Json results = Json::array();
+  // The count comes first in the text but is known only at the end: results are written into
+  // their own buffer and the top object is assembled around them.
+  JsonWriter results;
+  results.Arr();
   size_t failed = 0;
   for (size_t i = 0; i < it->size(); ++i) {
     Problems op;
@@ -226,16 +237,24 @@ std::string PreviewBatch(const std::string& text) {
     std::optional<Preview> pv;
     if (order) pv = engine::PreviewOrder(*req.program, *order, path, op);
     if (pv) {
-      results.push_back(PreviewJson(*req.program, *order, *pv, false));
+      WritePreview(results, *req.program, *order, *pv, false);
     } else {
       ++failed;
-      results.push_back({{"ok", false}, {"errors", ProblemsJson(op)}});
+      results.Obj().Key("errors");
+      WriteProblems(results, op);
+      results.FieldBool("ok", false).End();
     }
   }
-  return DumpJson({{"ok", true},
-                   {"rules_version", req.program->rules_version},
-                   {"failed", failed},
-                   {"results", std::move(results)}});
+  results.End();
+  JsonWriter w;
+  w.Obj()
+      .Field("failed", static_cast<int64_t>(failed))
+      .FieldBool("ok", true)
+      .Key("results")
+      .Raw(results.Text())
+      .Field("rules_version", req.program->rules_version)
+      .End();
+  return std::move(w.Text());
 }
 
 std::string PreviewGrades(const std::string& text) {
@@ -251,21 +270,31 @@ std::string PreviewGrades(const std::string& text) {
   auto order = ParseOrder(*it, "order", problems);
   if (!order) return Fail(problems);
   const Program& p = *req.program;
-  Json grades = Json::array();
-  if (p.grades.empty()) {
-    auto pv = engine::PreviewOrder(p, *order, "order", problems);
-    if (!pv) return Fail(problems);
-    Json r = PreviewJson(p, *order, *pv, false);
-    grades.push_back({{"grade", nullptr}, {"name", nullptr}, {"preview", std::move(r)}});
-  }
-  for (const auto& g : p.grades) {
-    auto pv = engine::PreviewOrder(p, *order, "order", problems, &g.id);
-    if (!pv) return Fail(problems);
-    Json r = PreviewJson(p, *order, *pv, false);
-    grades.push_back({{"grade", g.id}, {"name", g.name}, {"preview", std::move(r)}});
-  }
-  return DumpJson({{"ok", true}, {"rules_version", p.rules_version},
-                   {"show_grades", p.grades.size() > 1}, {"grades", std::move(grades)}});
+  JsonWriter w;
+  w.Obj().Key("grades").Arr();
+  const auto write = [&](const Grade* g) {
+    auto pv = engine::PreviewOrder(p, *order, "order", problems, g ? &g->id : nullptr);
+    if (!pv) return false;
+    w.Obj().Key("grade");
+    if (g) w.Str(g->id);
+    else w.Null();
+    w.Key("name");
+    if (g) w.Str(g->name);
+    else w.Null();
+    w.Key("preview");
+    WritePreview(w, p, *order, *pv, false);
+    w.End();
+    return true;
+  };
+  if (p.grades.empty() && !write(nullptr)) return Fail(problems);
+  for (const auto& g : p.grades)
+    if (!write(&g)) return Fail(problems);
+  w.End()
+      .FieldBool("ok", true)
+      .Field("rules_version", p.rules_version)
+      .FieldBool("show_grades", p.grades.size() > 1)
+      .End();
+  return std::move(w.Text());
 }
 
 std::string PreviewRefund(const std::string& text) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "json_writer.h"
 #include "money.h"
 
 namespace engine {
@@ -25,10 +26,85 @@ std::string DumpJson(const Json& j) {
 }
 
 std::string Fail(const Problems& problems) {
-  Json errs = Json::array();
+  JsonWriter w;
+  w.Obj().Key("errors").Arr();
   for (const auto& p : problems)
-    errs.push_back({{"code", p.code}, {"path", p.path}, {"message", p.message}});
-  return DumpJson({{"ok", false}, {"errors", errs}});
+    w.Obj().Field("code", p.code).Field("message", p.message).Field("path", p.path).End();
+  w.End().FieldBool("ok", false).End();
+  return std::move(w.Text());
+}
+
+namespace {
+
+size_t SkipSpace(const std::string& t, size_t i) {
+  while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')) ++i;
+  return i;
+}
+
+// `i` at the opening quote; returns the index after the closing one.
+size_t SkipString(const std::string& t, size_t i, bool* escaped) {
+  for (++i; i < t.size(); ++i) {
+    if (t[i] == '\\') {
+      if (escaped) *escaped = true;
+      ++i;
+    } else if (t[i] == '"') {
+      return i + 1;
+    }
+  }
+  return t.size();
+}
+
+// `i` at the first character of a valid JSON value; returns the index after it.
+size_t SkipValue(const std::string& t, size_t i) {
+  if (i >= t.size()) return i;
+  if (t[i] == '"') return SkipString(t, i, nullptr);
+  if (t[i] != '{' && t[i] != '[') {
+    while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' &&
+           t[i] != '\t' && t[i] != '\n' && t[i] != '\r')
+      ++i;
+    return i;
+  }
+  size_t depth = 0;
+  while (i < t.size()) {
+    const char c = t[i];
+    if (c == '"') {
+      i = SkipString(t, i, nullptr);
+      continue;
+    }
+    if (c == '{' || c == '[') ++depth;
+    if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+    ++i;
+  }
+  return i;
+}
+
+}  // namespace
+
+std::string_view TopLevelMemberText(const std::string& t, const char* key) {
+  const std::string_view want(key);
+  size_t i = 0;
+  if (t.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // the parser skips a byte-order mark too
+  i = SkipSpace(t, i);
+  if (i >= t.size() || t[i] != '{') return {};
+  std::string_view found;
+  int hits = 0;
+  for (i = SkipSpace(t, i + 1); i < t.size() && t[i] == '"';) {
+    bool escaped = false;
+    const size_t key_end = SkipString(t, i, &escaped);
+    if (escaped) return {};
+    const std::string_view k(t.data() + i + 1, key_end - i - 2);
+    i = SkipSpace(t, key_end);
+    if (i >= t.size() || t[i] != ':') return {};
+    const size_t start = SkipSpace(t, i + 1);
+    const size_t end = SkipValue(t, start);
+    if (k == want) {
+      found = std::string_view(t.data() + start, end - start);
+      ++hits;
+    }
+    i = SkipSpace(t, end);
+    if (i < t.size() && t[i] == ',') i = SkipSpace(t, i + 1);
+  }
+  return hits == 1 ? found : std::string_view();
 }
 
 bool ParseObject(const std::string& text, Json& root, Problems& problems) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,11 @@ Json ParseJson(const std::string& text, Problems& problems);
 std::string DumpJson(const Json& j);
 // The failure answer every entry point gives: {"ok":false,"errors":[{code,path,message}]}.
 std::string Fail(const Problems& problems);
+// The raw text of the top-level member `key` of `text`, which must already have parsed as a JSON
+// object. Empty when the member is absent, appears twice, or any top-level key is written with
+// an escape: then the text alone cannot say which member the parser kept, so callers fall back
+// to the parsed value.
+std::string_view TopLevelMemberText(const std::string& text, const char* key);
 // Parses a request that must be a JSON object; reports E_JSON_PARSE / E_TYPE otherwise.
 bool ParseObject(const std::string& text, Json& root, Problems& problems);
 

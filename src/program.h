@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,6 +120,12 @@ struct Program {
 
 // Parses and validates; on any problem returns empty and fills `problems` (all of them).
 std::optional<Program> ParseProgram(const Json& j, const std::string& path, Problems& problems);
+
+// ParseProgram with a small cache keyed by the program's exact JSON text (`text`, empty = don't
+// cache): a page previewing many orders under one program parses and hashes it once. Only valid
+// programs are cached; the answer is the same as ParseProgram's either way.
+std::shared_ptr<const Program> ParseProgramCached(std::string_view text, const Json& j,
+                                                  const std::string& path, Problems& problems);
 
 // The normalised config (every default filled in, fixed key order) that rules_version hashes.
 Json NormalizedProgram(const Program& p);

@@ -1,0 +1,48 @@
+// Writes JSON text straight into a string, for the answers that are hot (previews, batches,
+// failures). Building an nlohmann DOM and dumping it cost most of a preview call: one map node and
+// string per key, copied through initializer lists. The text is the same as nlohmann's compact dump
+// (`DumpJson`), byte for byte: callers write keys in sorted order, as nlohmann's std::map does,
+// and strings are escaped the same way. Debug builds check the key order.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace engine {
+
+class JsonWriter {
+ public:
+  JsonWriter& Obj();
+  JsonWriter& Arr();
+  JsonWriter& End();  // closes the innermost object or array
+  JsonWriter& Key(const char* key);
+  JsonWriter& Int(int64_t v);
+  JsonWriter& Bool(bool v);
+  JsonWriter& Null();
+  JsonWriter& Str(const std::string& s);
+  JsonWriter& Str(const char* s);
+  // Text that is already JSON (a nested answer written elsewhere).
+  JsonWriter& Raw(const std::string& json);
+
+  // Key + value in one call, the common case.
+  JsonWriter& Field(const char* key, int64_t v) { return Key(key).Int(v); }
+  JsonWriter& Field(const char* key, const std::string& v) { return Key(key).Str(v); }
+  JsonWriter& Field(const char* key, const char* v) { return Key(key).Str(v); }
+  JsonWriter& FieldBool(const char* key, bool v) { return Key(key).Bool(v); }
+
+  std::string& Text() { return out_; }
+
+ private:
+  void BeforeValue();
+  void Escaped(const char* s, size_t n);
+
+  std::string out_;
+  std::vector<bool> first_;  // per open container: nothing written in it yet
+  std::string close_;        // per open container: the bracket that closes it
+  bool after_key_ = false;
+#ifndef NDEBUG
+  std::vector<std::string> last_key_;
+#endif
+};
+
+}  // namespace engine

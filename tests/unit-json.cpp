@@ -1,0 +1,102 @@
+// The JSON plumbing under every entry point: the streaming writer must give nlohmann's exact text,
+// and the program cache (keyed by the program's raw text) must never change an answer.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api.h"
+#include "json_reader.h"
+#include "json_writer.h"
+
+using nlohmann::json;
+
+TEST_CASE("JsonWriter writes nlohmann's compact dump, escapes included") {
+  const std::string tricky = std::string("q\"b\\s/\b\f\n\r\t\x01\x1f\x7f", 14) + "茶Ünï";
+  engine::JsonWriter w;
+  w.Obj()
+      .Key("a")
+      .Arr()
+      .Int(0)
+      .Int(-9007199254740991)
+      .Int(9007199254740991)
+      .Bool(true)
+      .Bool(false)
+      .Null()
+      .End()
+      .Field("b", tricky)
+      .Key("c")
+      .Obj()
+      .End()
+      .Key("d")
+      .Arr()
+      .End()
+      .Key("e")
+      .Raw("[1,{\"x\":2}]")
+      .End();
+  const json expect = {{"a", {0, -9007199254740991, 9007199254740991, true, false, nullptr}},
+                       {"b", tricky},
+                       {"c", json::object()},
+                       {"d", json::array()},
+                       {"e", {1, {{"x", 2}}}}};
+  CHECK(w.Text() == engine::DumpJson(expect));
+}
+
+TEST_CASE("JsonWriter replaces invalid UTF-8 as DumpJson does") {
+  for (const std::string& bad : {std::string("a\xff" "b"), std::string("\xe8\x8c"), std::string("\xc0\xaf"),
+                                std::string("\xed\xa0\x80"), std::string("ok\xf4\x90\x80\x80")}) {
+    engine::JsonWriter w;
+    w.Str(bad);
+    CHECK(w.Text() == engine::DumpJson(json(bad)));
+  }
+}
+
+TEST_CASE("TopLevelMemberText finds the raw text of one member, or gives up") {
+  using engine::TopLevelMemberText;
+  CHECK(TopLevelMemberText(R"({"program":{"a":[1,"}]\"{"]},"order":2})", "program") ==
+        R"({"a":[1,"}]\"{"]})");
+  CHECK(TopLevelMemberText(" \n{ \"x\" : \"p\\\"\" , \"program\" :\t[ 1 , 2 ] }", "program") ==
+        "[ 1 , 2 ]");
+  CHECK(TopLevelMemberText("\xEF\xBB\xBF{\"program\":true}", "program") == "true");
+  CHECK(TopLevelMemberText(R"({"program":-1.5e3,"y":null})", "program") == "-1.5e3");
+  CHECK(TopLevelMemberText(R"({"order":{"program":1}})", "program").empty());
+  CHECK(TopLevelMemberText(R"({"program":1,"program":2})", "program").empty());
+  CHECK(TopLevelMemberText(R"({"program":1,"progr\u0061m":2})", "program").empty());
+  CHECK(TopLevelMemberText(R"([{"program":1}])", "program").empty());
+}
+
+namespace {
+json Preview(const std::string& text) { return json::parse(engine::api::PreviewOrder(text)); }
+const std::string kOrder =
+    R"({"buyer_id":10,"bound_distributor_id":7,"distributors":[{"id":7}],"items":[{"paid_fen":10000}]})";
+const std::string kTen = R"({"kind":"distribution","rates_bp":[1000]})";
+const std::string kTwenty = R"({"kind":"distribution","rates_bp":[2000]})";
+int64_t Amount(const json& answer) { return answer["items"][0]["lines"][0]["amount_fen"]; }
+}  // namespace
+
+TEST_CASE("the program cache never changes an answer") {
+  const auto request = [](const std::string& program) {
+    return R"({"program":)" + program + R"(,"order":)" + kOrder + "}";
+  };
+  // Hits and misses in turn, more programs than the cache holds.
+  for (int round = 0; round < 3; ++round) {
+    CHECK(Amount(Preview(request(kTen))) == 1000);
+    CHECK(Amount(Preview(request(kTwenty))) == 2000);
+    for (int r = 1; r <= 6; ++r)
+      CHECK(Amount(Preview(request(R"({"kind":"distribution","rates_bp":[)" +
+                                   std::to_string(r * 100) + "]}"))) == r * 100);
+  }
+  // Whatever the text's first "program" is, the parser keeps the last one: the cache must too.
+  CHECK(Amount(Preview(request(kTen))) == 1000);
+  CHECK(Amount(Preview(R"({"program":)" + kTen + R"(,"program":)" + kTwenty + R"(,"order":)" +
+                       kOrder + "}")) == 2000);
+  CHECK(Amount(Preview(R"({"program":)" + kTen + R"(,"progr\u0061m":)" + kTwenty +
+                       R"(,"order":)" + kOrder + "}")) == 2000);
+  // A cached program still answers for the request it comes in: an unknown key is still refused.
+  CHECK(Preview(request(kTen).substr(0, request(kTen).size() - 1) + R"(,"x":1})")["ok"] == false);
+  // An invalid program is never cached: the same text fails again with the same errors.
+  const std::string bad = request(R"({"kind":"distribution","rates_bp":[6000]})");
+  CHECK(Preview(bad) == Preview(bad));
+  CHECK(Preview(bad)["errors"][0]["code"] == "E_RATE_CAP");
+}
