@@ -2,6 +2,10 @@
 // with autocannon, on PGlite and on PostgreSQL, and prints settled orders/s and latency side by
 // side; then runs again at half the measured rate to read p99 under a steady load.
 //   node scripts/bench-server.js [seconds]   (scripts/bench-server.sh starts PostgreSQL first)
+//   PG_BENCH_URL      a PostgreSQL server; each run gets a fresh database on it
+//   BENCH_BASELINE    another checkout's web/server.js: measured too, in the same run (before/after)
+//   BENCH_CONNECTIONS (16), BENCH_ONLY (pglite | postgres), BENCH_HALF=0 (skip the half-rate run)
+//   BENCH_NODE_ARGS   extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 'use strict';
 const { spawn } = require('child_process');
 const autocannon = require('autocannon');
@@ -13,13 +17,15 @@ const net = require('net');
 const ROOT = path.join(__dirname, '..');
 const SECONDS = Number(process.argv[2] || 10);
 const KEY = 'demo-merchant-key';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
 
 const freePort = () => new Promise((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
 });
 
-async function start(env) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'web', 'server.js')], { env: { ...process.env, ...env }, stdio: 'ignore' });
+async function start(server, env) {
+  const args = (process.env.BENCH_NODE_ARGS || '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...args, server], { env: { ...process.env, ...env }, stdio: 'ignore' });
   const base = `http://127.0.0.1:${env.PORT}`;
   for (let i = 0; i < 1200; i++) {
     try { if ((await fetch(`${base}/api/health`)).ok) return { child, base }; } catch { /* starting */ }
@@ -72,30 +78,52 @@ function cannon(base, sessions, { connections, overallRate }) {
   return new Promise((resolve, reject) => autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))));
 }
 
-async function measure(label, env) {
+// A fresh database per run, so every run starts from the same empty tables.
+async function freshDatabase(name) {
+  const { Client } = require('pg');
+  const admin = new Client({ connectionString: process.env.PG_BENCH_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return process.env.PG_BENCH_URL.replace(/\/[^/]*$/, `/${name}`);
+}
+
+async function measure(label, server, env) {
   const port = await freePort();
-  const s = await start({ ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', SWEEP_MS: '3600000' });
+  const s = await start(server, { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', SWEEP_MS: '3600000' });
   try {
     const sessions = await setup(s.base);
-    const full = await cannon(s.base, sessions, { connections: 16 });
+    const full = await cannon(s.base, sessions, { connections: CONNECTIONS });
     const settled = full['2xx'] / 2 / SECONDS;
-    const half = await cannon(s.base, sessions, { connections: 16, overallRate: Math.max(1, Math.floor(settled)) });
+    const half = process.env.BENCH_HALF === '0' ? { latency: {} }
+      : await cannon(s.base, sessions, { connections: CONNECTIONS, overallRate: Math.max(1, Math.floor(settled)) });
     return { label, settled: settled.toFixed(0), p50: full.latency.p50, p99: full.latency.p99, errors: full.non2xx + full.errors,
       halfRate: (settled / 2).toFixed(0), halfP50: half.latency.p50, halfP99: half.latency.p99 };
   } finally {
     s.child.kill('SIGTERM');
+    await new Promise((r) => (s.child.exitCode !== null ? r() : s.child.once('exit', r)));
   }
 }
 
 (async () => {
   const rows = [];
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pglite-'));
-  rows.push(await measure('PGlite', { DATA_DIR: dir, DATABASE_URL: '' }));
-  fs.rmSync(dir, { recursive: true, force: true });
-  if (process.env.PG_BENCH_URL) rows.push(await measure('PostgreSQL', { DATABASE_URL: process.env.PG_BENCH_URL }));
-  console.log(`\nsettled orders (place + pay), ${SECONDS} s per run, 16 connections, ${os.cpus().length} cores`);
-  console.log('storage      orders/s  p50 ms  p99 ms  non-2xx | at half rate: req/s  p50 ms  p99 ms');
+  const servers = [['', path.join(ROOT, 'web', 'server.js')]];
+  if (process.env.BENCH_BASELINE) servers.unshift(['before ', path.resolve(process.env.BENCH_BASELINE)]);
+  const only = process.env.BENCH_ONLY || '';
+  for (const [tag, server] of servers) {
+    if (only !== 'postgres') {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pglite-'));
+      rows.push(await measure(`${tag}PGlite`, server, { DATA_DIR: dir, DATABASE_URL: '' }));
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    if (process.env.PG_BENCH_URL && only !== 'pglite') {
+      rows.push(await measure(`${tag}PostgreSQL`, server, { DATABASE_URL: await freshDatabase(tag ? 'bench_before' : 'bench') }));
+    }
+  }
+  console.log(`\nsettled orders (place + pay), ${SECONDS} s per run, ${CONNECTIONS} connections, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log('storage            orders/s  p50 ms  p99 ms  non-2xx | at half rate: req/s  p50 ms  p99 ms');
   for (const r of rows) {
-    console.log(`${r.label.padEnd(12)} ${String(r.settled).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(8)} | ${String(r.halfRate).padStart(19)} ${String(r.halfP50).padStart(7)} ${String(r.halfP99).padStart(7)}`);
+    console.log(`${r.label.padEnd(18)} ${String(r.settled).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(8)} | ${String(r.halfRate).padStart(19)} ${String(r.halfP50).padStart(7)} ${String(r.halfP99).padStart(7)}`);
   }
 })().catch((e) => { console.error(e); process.exit(1); });

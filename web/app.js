@@ -7,7 +7,8 @@ const Fastify = require('fastify');
 const { ApiError, bad } = require('./errors');
 const { hashKey, verifySession } = require('./auth');
 const { SandboxPayments } = require('./payments');
-const { isUniqueViolation } = require('./db');
+const { isRetryable } = require('./db');
+const { createProgramCache } = require('./program-cache');
 const { createShareSigner } = require('../bindings/share-node');
 
 const AMOUNT = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
@@ -44,18 +45,22 @@ function buildApp({ db, engine, secret, mode = 'development', clock = () => Date
   const shareKey = crypto.createHmac('sha256', secret).update('share-key-1').digest();
   const signer = createShareSigner(engine, { keys: { 1: shareKey }, currentKeyId: 1, maxAgeMs: 30 * 86400000 });
   const ctx = { db, engine, secret, mode, clock, payments, signer, schema: { AMOUNT, ID, IDEM_KEY } };
+  ctx.programs = createProgramCache();
   ctx.attribution = require('./attribution')(ctx);
   ctx.gates = require('./gates')(ctx);
+  ctx.orders = require('./orders')(ctx);
 
-  // One transaction per request that writes; a unique violation means a concurrent retry of the
-  // same idempotent request won, so the handler runs again and finds its stored result.
+  // One transaction per request that writes. It runs again when it lost a race: a unique
+  // violation (a concurrent retry of the same idempotent request won, so the handler now finds
+  // its stored result), a deadlock, or a row it decided on that changed (db.Retry).
   ctx.tx = async (fn) => {
     for (let attempt = 0; ; attempt++) {
       try {
         return await db.tx(fn);
       } catch (e) {
-        if (attempt < 2 && isUniqueViolation(e)) continue;
-        throw e;
+        if (!isRetryable(e)) throw e;
+        if (attempt < 5) continue;
+        throw new ApiError(409, 'E_BUSY', '', 'too many concurrent changes; try again');
       }
     }
   };
@@ -85,13 +90,21 @@ function buildApp({ db, engine, secret, mode = 'development', clock = () => Date
     if (!rows.length) throw new ApiError(401, 'E_API_KEY', 'x-api-key', 'unknown API key');
     req.merchant = rows[0];
   };
+  // The session alone identifies the user: it is signed by us and only issued for an existing
+  // merchant (merchants are never deleted), so the hot paths skip reading the merchant row;
+  // handlers that need its settings or role name call ctx.loadMerchant(req).
   ctx.userAuth = async (req) => {
     const h = req.headers.authorization || '';
     const s = verifySession(secret, h.startsWith('Bearer ') ? h.slice(7) : '', clock());
-    const rows = await db.query('SELECT * FROM merchants WHERE merchant_id = $1', [s.merchantId]);
+    req.merchant = { merchant_id: s.merchantId };
+    req.userId = s.userId;
+  };
+  ctx.loadMerchant = async (req) => {
+    if (req.merchant.name !== undefined) return req.merchant;
+    const rows = await db.query('SELECT * FROM merchants WHERE merchant_id = $1', [req.merchant.merchant_id]);
     if (!rows.length) throw new ApiError(401, 'E_SESSION', 'authorization', 'unknown merchant');
     req.merchant = rows[0];
-    req.userId = s.userId;
+    return req.merchant;
   };
 
   app.get('/api/health', async () => ({ ok: true, engine: engine.version().engine, db: db.kind }));

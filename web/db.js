@@ -30,14 +30,25 @@ async function openPostgres(url) {
   pg.types.setTypeParser(20, (v) => Number(v));
   pg.types.setTypeParser(1700, (v) => Number(v));
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.PG_POOL || 16) });
+  // Every statement is a named prepared statement: each connection parses and plans it once,
+  // then only binds and executes (the SQL texts are a fixed set, so the map stays small).
+  const names = new Map();
+  const prepared = (text, values) => {
+    let name = names.get(text);
+    if (!name) {
+      name = `s${names.size + 1}`;
+      names.set(text, name);
+    }
+    return { name, text, values };
+  };
   return {
     kind: 'postgres',
-    query: async (sql, params = []) => (await pool.query(sql, params)).rows,
+    query: async (sql, params = []) => (await pool.query(prepared(sql, params))).rows,
     tx: async (fn) => {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const out = await fn(async (sql, params = []) => (await client.query(sql, params)).rows);
+        const out = await fn(async (sql, params = []) => (await client.query(prepared(sql, params))).rows);
         await client.query('COMMIT');
         return out;
       } catch (e) {
@@ -77,4 +88,25 @@ function isUniqueViolation(e) {
   return e && (e.code === '23505' || /duplicate key/.test(String(e.message)));
 }
 
-module.exports = { openDatabase, isUniqueViolation };
+// Thrown inside a transaction when a row it decided on changed under it (a compare-and-set that
+// matched nothing): the transaction rolls back and runs again on fresh rows.
+class Retry extends Error {
+  constructor(what) {
+    super(`changed concurrently: ${what}`);
+    this.retry = true;
+  }
+}
+
+// CHECK constraints that guard a decision taken on rows read earlier (stock not below zero, a
+// buyer's units moved only from the value the gate saw): their violation means "decide again".
+const GUARDS = new Set(['programs_stock_check', 'program_buyers_units_check']);
+
+// Worth running the whole transaction again: a raced idempotency key, a deadlock between two
+// wallets, a guard that caught a concurrent change, or a Retry.
+function isRetryable(e) {
+  if (!e) return false;
+  if (e.retry === true || isUniqueViolation(e) || e.code === '40P01' || e.code === '40001') return true;
+  return e.code === '23514' && GUARDS.has(e.constraint);
+}
+
+module.exports = { openDatabase, isUniqueViolation, isRetryable, Retry };

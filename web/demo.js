@@ -42,6 +42,8 @@ async function seedDemo(db, engine, now = Date.now()) {
       await q(`INSERT INTO programs (merchant_id, program_id, kind, config, rules_version, status, stock, created_ms, updated_ms)
                VALUES ($1, $2, $3, $4, $5, 'published', $6, $7, $7)`,
       [DEMO.merchant_id, id, c.kind, JSON.stringify(c), v.rules_version, c.kind === 'campaign' ? c.product.stock : 0, now]);
+      await q(`INSERT INTO rule_versions (merchant_id, rules_version, config, created_ms) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+        [DEMO.merchant_id, v.rules_version, JSON.stringify(c), now]);
       if (frozen) {
         await q(`INSERT INTO merchant_ledger (merchant_id, account, delta, program_id, ref, created_ms)
                  VALUES ($1, 'balance', $2, $3, $4, $5), ($1, 'frozen', $6, $3, $4, $5)`, [DEMO.merchant_id, -frozen, id, `publish:${id}`, now, frozen]);

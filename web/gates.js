@@ -35,30 +35,32 @@ module.exports = function gates(ctx) {
       programId: Number(program.program_id), store: triesStore(q, program.merchant_id, program.program_id) });
   }
 
-  async function userContext(q, program, userId, pass) {
-    const m = program.merchant_id;
-    const [u] = await q('SELECT is_fan, region FROM users WHERE merchant_id = $1 AND user_id = $2', [m, userId]);
-    const [{ bought }] = await q(`SELECT COALESCE(SUM(units), 0) AS bought FROM orders WHERE merchant_id = $1 AND program_id = $2
-                                  AND buyer_id = $3 AND status IN ('created', 'paid', 'completed')`, [m, program.program_id, userId]);
-    const [{ buyers }] = await q(`SELECT COUNT(DISTINCT buyer_id)::int AS buyers FROM orders WHERE merchant_id = $1 AND program_id = $2
-                                  AND status IN ('created', 'paid', 'completed')`, [m, program.program_id]);
-    const user = { id: userId, is_fan: !!(u && u.is_fan), bought_units: Number(bought) };
-    if (u && u.region) user.region = u.region;
+  // What the gate knows of the user: profile and units held in this campaign (program_buyers),
+  // fetched here unless the caller read them already; the live stock and buyer count are the
+  // program row's.
+  async function userContext(q, program, userId, pass, facts) {
+    let f = facts;
+    if (!f) {
+      [f] = await q(`SELECT u.is_fan, u.region, (SELECT units FROM program_buyers WHERE merchant_id = $1 AND program_id = $2 AND buyer_id = $3) AS bought_units
+                     FROM (SELECT 1) one LEFT JOIN users u ON u.merchant_id = $1 AND u.user_id = $3`, [program.merchant_id, program.program_id, userId]);
+    }
+    const user = { id: userId, is_fan: !!f.is_fan, bought_units: Number(f.bought_units || 0) };
+    if (f.region) user.region = f.region;
     if (pass) user.pass = pass;
-    return { user, state: { stock_left: Number(program.stock), buyers } };
+    return { user, state: { stock_left: Number(program.stock), buyers: Number(program.buyers) } };
   }
 
   return {
-    async evaluate(q, program, userId, pass, now) {
-      const { user, state } = await userContext(q, program, userId, pass);
+    async evaluate(q, program, userId, pass, now, facts = null) {
+      const { user, state } = await userContext(q, program, userId, pass, facts);
       const g = guard(q, program);
       const r = g ? await g.evaluate(program.config, now, user, state) : engine.call('evaluateGate', { program: program.config, now_ms: now, user, state });
       if (!r.ok) throw new ApiError(400, r.errors[0].code, r.errors[0].path, r.errors[0].message);
       return r;
     },
     // Refuses an order the gate does not allow, with every reason (codes G_*).
-    async requireBuy(q, program, userId, pass, units, now) {
-      const r = await this.evaluate(q, program, userId, pass, now);
+    async requireBuy(q, program, userId, pass, units, now, facts = null) {
+      const r = await this.evaluate(q, program, userId, pass, now, facts);
       if (!r.buy.allowed) {
         const err = new ApiError(403, r.buy.reasons[0], 'program_id', 'the gate does not allow buying now');
         err.errors = r.reasons.filter((x) => x.blocks.includes('buy')).map((x) => ({ code: x.code, path: 'program_id', message: x.message }));

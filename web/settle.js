@@ -1,18 +1,11 @@
-// Settlement: orders, payments, commission lines, holds, refunds and campaign budgets. Every money
-// figure comes from the WASM engine (the same module the page previews with); this file only moves
-// those figures through the ledger, inside one transaction per operation.
+// Settlement: payments, commission lines, holds, refunds and campaign budgets. Every money figure
+// comes from the WASM engine (the same module the page previews with); this file only moves those
+// figures through the ledger, inside one transaction per operation.
 'use strict';
 const ledger = require('./ledger');
 const { bad, notFound, conflict, fromEngine } = require('./errors');
 
 const DAY_MS = 86400000;
-
-async function loadProgram(q, merchantId, programId, lock = false) {
-  const rows = await q(`SELECT * FROM programs WHERE merchant_id = $1 AND program_id = $2${lock ? ' FOR UPDATE' : ''}`,
-    [merchantId, programId]);
-  if (!rows.length) throw notFound('program', 'program_id');
-  return rows[0];
-}
 
 async function loadOrder(q, merchantId, orderId, lock = true) {
   const rows = await q(`SELECT * FROM orders WHERE merchant_id = $1 AND order_id = $2${lock ? ' FOR UPDATE' : ''}`,
@@ -21,13 +14,15 @@ async function loadOrder(q, merchantId, orderId, lock = true) {
   return rows[0];
 }
 
-// The engine's order input for a stored order: buyer, attribution snapshot, inviter slice.
-async function engineOrder(q, order) {
+// The engine's order input for a stored order: what attribution returned when it was placed
+// (sharer or bound distributor and the inviter slice), its items and delivery region.
+function engineOrder(order) {
   const a = order.attribution || {};
   const input = { order_id: String(order.order_id), buyer_id: Number(order.buyer_id), items: order.items };
   if (a.sharer_id != null) { input.sharer_id = a.sharer_id; input.sharer_has_bought = !!a.sharer_has_bought; }
   if (a.bound_distributor_id != null) input.bound_distributor_id = a.bound_distributor_id;
   if (a.distributors) input.distributors = a.distributors;
+  if (order.delivery_region) input.delivery_region = order.delivery_region;
   return input;
 }
 
@@ -36,71 +31,111 @@ async function recordRulesVersion(q, merchantId, config, rulesVersion, now) {
            ON CONFLICT DO NOTHING`, [merchantId, rulesVersion, JSON.stringify(config), now]);
 }
 
-// Payment succeeded: order paid, commission lines pending, the campaign budget moves.
-async function markPaid(q, engine, merchantId, order, now) {
-  if (order.status !== 'created') return false; // a second callback changes nothing
-  const program = await loadProgram(q, merchantId, order.program_id, true);
-  const preview = engine.call('previewOrder', { program: program.config, order: await engineOrder(q, order) });
-  if (!preview.ok) throw fromEngine(preview, { program: 'config' });
-  await recordRulesVersion(q, merchantId, program.config, preview.rules_version, now);
-  await q(`UPDATE orders SET status = 'paid', paid_ms = $3 WHERE merchant_id = $1 AND order_id = $2`,
-    [merchantId, order.order_id, now]);
-  let sharesPaid = 0;
-  for (const item of preview.items) {
-    for (const l of item.lines) {
-      const amount = l.reward === 'points' ? l.amount_points : l.amount_fen;
-      const rows = await q(`INSERT INTO commission_lines (merchant_id, order_id, item_index, beneficiary_id, role, level,
-          reward, basis, rate_bp, rule, amount, state, rules_version, created_ms)
-        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,'pending',$12,$13) RETURNING line_id`,
-      [merchantId, order.order_id, item.index, l.beneficiary_id, l.role, l.level, l.reward, l.basis,
-        l.rate_bp || 0, l.rule, amount, preview.rules_version, now]);
-      if (l.reward === 'cash') {
-        await ledger.lockWallet(q, merchantId, l.beneficiary_id);
-        await ledger.post(q, merchantId, l.beneficiary_id, [['pending', amount]], `order:${order.order_id}`, now, rows[0].line_id);
-      }
-      if (program.kind === 'campaign') sharesPaid += amount;
-    }
-  }
-  if (program.kind === 'campaign') {
-    // The frozen share of a unit sold through a qualifying sharer is paid out of the budget; a
-    // unit sold without one keeps its share frozen until the campaign ends (SPEC 2).
-    if (sharesPaid > 0) {
-      await ledger.postMerchant(q, merchantId, [['frozen', -sharesPaid], ['paid_out', sharesPaid]],
-        program.program_id, `order:${order.order_id}`, now);
-    } else {
-      await q('UPDATE programs SET held_units = held_units + $3 WHERE merchant_id = $1 AND program_id = $2',
-        [merchantId, program.program_id, order.units]);
-    }
-  }
-  return true;
+// Payment succeeded, in one statement: the order paid (only from `created`, only by its buyer
+// when $4 is given), the payment row, the order's commission lines pending, their ledger entries
+// and wallet balances, and for a campaign the budget share paid out (SPEC 2: the frozen share of
+// a unit sold through a qualifying sharer is paid out of the budget; a unit sold without one
+// keeps its share frozen until the campaign ends).
+//
+// The lines are the engine's preview: $6 when the caller asked the engine now, else the preview
+// stored when the order was placed, which is the engine's answer for this order while the
+// program's rules_version is the one it was made under (the engine is deterministic). With no
+// $6 and a changed rules_version the statement changes nothing and `paid` is 0.
+// Wallets are upserted in user order, so two payments crediting the same two people lock them in
+// the same order.
+const PAID = `WITH ord AS (
+    UPDATE orders o SET status = 'paid', paid_ms = $5
+    FROM programs p
+    WHERE o.merchant_id = $1 AND o.order_id = $2 AND o.status = 'created' AND ($4::bigint IS NULL OR o.buyer_id = $4)
+      AND p.merchant_id = o.merchant_id AND p.program_id = o.program_id
+      AND ($6::jsonb IS NOT NULL OR o.preview ->> 'rules_version' = p.rules_version)
+    RETURNING o.order_id, o.program_id, o.paid_fen, COALESCE($6::jsonb, o.preview) AS preview, p.kind
+  ), pay AS (
+    INSERT INTO payments (merchant_id, provider_ref, order_id, amount_fen, status, created_ms)
+    SELECT $1, $3, order_id, paid_fen, 'succeeded', $5 FROM ord
+    ON CONFLICT (merchant_id, provider_ref) DO UPDATE SET status = 'succeeded'
+  ), src AS (
+    SELECT ord.preview ->> 'rules_version' AS rules_version, (it.item ->> 'index')::int AS item_index, ln.l, it.n, ln.k
+    FROM ord, jsonb_array_elements(ord.preview -> 'items') WITH ORDINALITY AS it(item, n),
+         jsonb_array_elements(it.item -> 'lines') WITH ORDINALITY AS ln(l, k)
+  ), lines AS (
+    INSERT INTO commission_lines (merchant_id, order_id, item_index, beneficiary_id, role, level, reward, basis, rate_bp, rule,
+                                  amount, state, rules_version, created_ms)
+    SELECT $1, $2, item_index, (l ->> 'beneficiary_id')::bigint, l ->> 'role', (l ->> 'level')::int, l ->> 'reward', l ->> 'basis',
+           COALESCE((l ->> 'rate_bp')::bigint, 0), l ->> 'rule',
+           CASE WHEN l ->> 'reward' = 'points' THEN (l ->> 'amount_points')::bigint ELSE (l ->> 'amount_fen')::bigint END,
+           'pending', rules_version, $5
+    FROM src ORDER BY n, k
+    RETURNING line_id, beneficiary_id, reward, amount
+  ), entries AS (
+    INSERT INTO ledger (merchant_id, user_id, account, delta, ref, line_id, created_ms)
+    SELECT $1, beneficiary_id, 'pending', amount, $7, line_id, $5 FROM lines WHERE reward = 'cash' AND amount <> 0
+  ), wallet AS (
+    INSERT INTO wallets AS w (merchant_id, user_id, pending)
+    SELECT $1, beneficiary_id, SUM(amount) FROM lines WHERE reward = 'cash' GROUP BY beneficiary_id ORDER BY beneficiary_id
+    ON CONFLICT (merchant_id, user_id) DO UPDATE SET pending = w.pending + EXCLUDED.pending
+  ), budget AS (
+    INSERT INTO merchant_ledger (merchant_id, account, delta, program_id, ref, created_ms)
+    SELECT $1, b.account, b.sign * t.total, ord.program_id, $7, $5
+    FROM ord, (SELECT SUM(amount) AS total FROM lines) t, (VALUES ('frozen', -1), ('paid_out', 1)) AS b(account, sign)
+    WHERE ord.kind = 'campaign' AND t.total > 0
+  )
+  SELECT (SELECT COUNT(*) FROM ord)::int AS paid, (SELECT COUNT(*) FROM lines)::int AS lines`;
+
+// Settles a succeeded payment from the preview stored with the order, in one statement and no
+// transaction. False when that cannot be done (not this buyer's created order, or the program was
+// edited since): the caller takes the locking path, which says why or asks the engine again.
+async function payFromStoredPreview(q, merchantId, orderId, buyerId, providerRef, now) {
+  const [r] = await q(PAID, [merchantId, orderId, providerRef, buyerId, now, null, `order:${orderId}`]);
+  return r.paid === 1;
 }
 
-async function markFailed(q, merchantId, order) {
-  if (order.status !== 'created') return false;
-  await q(`UPDATE orders SET status = 'closed' WHERE merchant_id = $1 AND order_id = $2`, [merchantId, order.order_id]);
-  // Return the reserved stock.
-  await q('UPDATE programs SET stock = stock + $3 WHERE merchant_id = $1 AND program_id = $2',
-    [merchantId, order.program_id, order.units]);
-  return true;
+// Payment succeeded, on the locking path: the caller holds the order's row lock and has checked
+// that it is still `created`.
+async function markPaid(q, engine, order, program, providerRef, now) {
+  let preview = null;
+  if (!(order.preview && order.preview.rules_version === program.rules_version)) {
+    preview = engine.call('previewOrder', { program: program.config, order: engineOrder(order) });
+    if (!preview.ok) throw fromEngine(preview, { program: 'config' });
+    await recordRulesVersion(q, order.merchant_id, program.config, preview.rules_version, now);
+  }
+  const [r] = await q(PAID, [order.merchant_id, order.order_id, providerRef, null, now, preview && JSON.stringify(preview), `order:${order.order_id}`]);
+  if (r.paid !== 1) throw new Error(`order ${order.order_id} could not be marked paid`);
+}
+
+// Payment failed: the order closes and gives back the stock and the buyer's units it held.
+const FAILED = `WITH pay AS (
+    INSERT INTO payments (merchant_id, provider_ref, order_id, amount_fen, status, created_ms) VALUES ($1, $3, $2, $4, 'failed', $5)
+    ON CONFLICT (merchant_id, provider_ref) DO UPDATE SET status = 'failed'
+  ), ord AS (
+    UPDATE orders SET status = 'closed' WHERE merchant_id = $1 AND order_id = $2
+  ), held AS (
+    UPDATE program_buyers SET units = units - $7 WHERE merchant_id = $1 AND program_id = $6 AND buyer_id = $9 RETURNING units
+  )
+  UPDATE programs SET stock = stock + $8, buyers = buyers - (SELECT COUNT(*) FROM held WHERE units = 0)
+  WHERE merchant_id = $1 AND program_id = $6`;
+
+async function markFailed(q, order, program, providerRef, now) {
+  await q(FAILED, [order.merchant_id, order.order_id, providerRef, order.paid_fen, now, order.program_id, order.units,
+    program.kind === 'campaign' ? order.units : 0, order.buyer_id]);
 }
 
 // Order completed (delivered): pending lines freeze for the program's hold days.
-async function complete(q, merchantId, orderId, now) {
+async function complete(q, programs, merchantId, orderId, now) {
   const order = await loadOrder(q, merchantId, orderId);
   if (order.status === 'completed') return order;
   if (order.status !== 'paid') throw conflict('E_ORDER_STATE', `order is ${order.status}, not paid`);
-  const program = await loadProgram(q, merchantId, order.program_id);
+  const program = await programs.load(q, merchantId, order.program_id);
   const holdDays = program.config.hold_days == null ? 7 : Number(program.config.hold_days);
   await q(`UPDATE orders SET status = 'completed', completed_ms = $3 WHERE merchant_id = $1 AND order_id = $2`,
     [merchantId, orderId, now]);
-  const lines = await q(`SELECT * FROM commission_lines WHERE merchant_id = $1 AND order_id = $2 AND state = 'pending' FOR UPDATE`,
-    [merchantId, orderId]);
+  const lines = await q(`UPDATE commission_lines SET state = 'frozen', hold_until_ms = $3
+                         WHERE merchant_id = $1 AND order_id = $2 AND state = 'pending' RETURNING *`,
+  [merchantId, orderId, now + holdDays * DAY_MS]);
+  lines.sort((a, b) => Number(a.beneficiary_id) - Number(b.beneficiary_id) || Number(a.line_id) - Number(b.line_id));
   for (const l of lines) {
-    await q(`UPDATE commission_lines SET state = 'frozen', hold_until_ms = $3 WHERE merchant_id = $1 AND line_id = $2`,
-      [merchantId, l.line_id, now + holdDays * DAY_MS]);
     const left = Number(l.amount) - Number(l.clawed);
     if (l.reward === 'cash') {
-      await ledger.lockWallet(q, merchantId, l.beneficiary_id);
       await ledger.post(q, merchantId, l.beneficiary_id, [['pending', -left], ['frozen', left]], `complete:${orderId}`, now, l.line_id);
     }
   }
@@ -110,32 +145,30 @@ async function complete(q, merchantId, orderId, now) {
 // Lines whose hold has passed become available; available money first pays off any debt.
 async function releaseDue(q, merchantId, now, userId = null) {
   const lines = await q(`SELECT * FROM commission_lines WHERE merchant_id = $1 AND state = 'frozen'
-      AND hold_until_ms <= $2 AND ($3::bigint IS NULL OR beneficiary_id = $3) ORDER BY line_id FOR UPDATE`,
+      AND hold_until_ms <= $2 AND ($3::bigint IS NULL OR beneficiary_id = $3) ORDER BY beneficiary_id, line_id FOR UPDATE`,
   [merchantId, now, userId]);
-  const touched = new Set();
+  const touched = new Map();
   for (const l of lines) {
     const left = Number(l.amount) - Number(l.clawed);
     await q(`UPDATE commission_lines SET state = 'available' WHERE merchant_id = $1 AND line_id = $2`, [merchantId, l.line_id]);
-    await ledger.lockWallet(q, merchantId, l.beneficiary_id);
     if (l.reward === 'cash') {
-      await ledger.post(q, merchantId, l.beneficiary_id, [['frozen', -left], ['available', left]], `release:${l.line_id}`, now, l.line_id);
-      touched.add(Number(l.beneficiary_id));
+      const b = await ledger.post(q, merchantId, l.beneficiary_id, [['frozen', -left], ['available', left]], `release:${l.line_id}`, now, l.line_id);
+      if (b) touched.set(Number(l.beneficiary_id), b);
     } else {
       await ledger.post(q, merchantId, l.beneficiary_id, [[l.reward, left]], `release:${l.line_id}`, now, l.line_id);
     }
   }
-  for (const u of touched) await payDownDebt(q, merchantId, u, now);
+  for (const [u, b] of touched) await payDownDebt(q, merchantId, u, b, now);
   return lines.length;
 }
 
-async function payDownDebt(q, merchantId, userId, now) {
-  const b = await ledger.balances(q, merchantId, userId);
+async function payDownDebt(q, merchantId, userId, b, now) {
   const x = Math.min(b.debt, b.available);
   if (x > 0) await ledger.post(q, merchantId, userId, [['available', -x], ['debt', -x]], 'debt-payoff', now);
 }
 
 // A refund of `amount` on an order: claw-back per SPEC 4, computed by the engine.
-async function refund(q, engine, merchantId, orderId, itemIndex, amount, idemKey, now) {
+async function refund(q, engine, programs, merchantId, orderId, itemIndex, amount, idemKey, now) {
   const prior = await q('SELECT result FROM refunds WHERE merchant_id = $1 AND order_id = $2 AND idem_key = $3',
     [merchantId, orderId, idemKey]);
   if (prior.length) return prior[0].result;
@@ -150,7 +183,7 @@ async function refund(q, engine, merchantId, orderId, itemIndex, amount, idemKey
   if (amount > paid - before) {
     throw bad('E_REFUND_EXCEEDS', 'amount_fen', `refund of ${amount} fen exceeds the ${paid - before} fen left to refund on this item`);
   }
-  const program = await loadProgram(q, merchantId, order.program_id);
+  const program = await programs.load(q, merchantId, order.program_id);
   const lines = await q(`SELECT * FROM commission_lines WHERE merchant_id = $1 AND order_id = $2 AND item_index = $3
                          ORDER BY line_id FOR UPDATE`, [merchantId, orderId, itemIndex]);
   const out = { order_id: Number(orderId), item_index: itemIndex, refund_fen: amount, refunded_so_far_fen: before + amount, lines: [] };
@@ -186,18 +219,14 @@ async function clawBack(q, merchantId, line, d, afterWithdrawal, now) {
   const user = Number(line.beneficiary_id);
   const ref = `refund:${line.order_id}`;
   if (line.reward !== 'cash') {
-    if (line.state === 'available') {
-      await ledger.lockWallet(q, merchantId, user);
-      await ledger.post(q, merchantId, user, [[line.reward, -d]], ref, now, line.line_id);
-    }
+    if (line.state === 'available') await ledger.post(q, merchantId, user, [[line.reward, -d]], ref, now, line.line_id);
     return { from_line: d, debt: 0, forgiven: 0 };
   }
-  await ledger.lockWallet(q, merchantId, user);
+  const b = await ledger.lockWallet(q, merchantId, user);
   if (line.state === 'pending' || line.state === 'frozen') {
     await ledger.post(q, merchantId, user, [[line.state, -d]], ref, now, line.line_id);
     return { from_line: d, debt: 0, forgiven: 0 };
   }
-  const b = await ledger.balances(q, merchantId, user);
   const fromAvailable = Math.min(d, b.available);
   const rest = d - fromAvailable;
   const entries = [['available', -fromAvailable]];
@@ -207,4 +236,4 @@ async function clawBack(q, merchantId, line, d, afterWithdrawal, now) {
   return { from_line: fromAvailable, debt: afterWithdrawal === 'forgive' ? 0 : rest, forgiven: afterWithdrawal === 'forgive' ? rest : 0 };
 }
 
-module.exports = { loadProgram, loadOrder, engineOrder, markPaid, markFailed, complete, releaseDue, refund, recordRulesVersion, DAY_MS };
+module.exports = { loadOrder, engineOrder, markPaid, payFromStoredPreview, markFailed, complete, releaseDue, refund, recordRulesVersion, DAY_MS };

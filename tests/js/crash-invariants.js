@@ -22,6 +22,33 @@ async function checkLedger(query, merchantId) {
     const held = v('pending') + v('frozen') + v('available') + v('withdrawing') + v('withdrawn') - v('debt') - v('forgiven');
     if (owed.has(user) && held !== owed.get(user)) bad.push(`user ${user}: ledger holds ${held}, lines are worth ${owed.get(user)}`);
   }
+  // The wallets' cached balances are the sums of their ledger entries, account by account.
+  const wallets = await query('SELECT * FROM wallets WHERE merchant_id = $1', [merchantId]);
+  const walletUsers = new Set();
+  for (const w of wallets) {
+    walletUsers.add(Number(w.user_id));
+    const a = users.get(Number(w.user_id)) || {};
+    for (const k of ['pending', 'frozen', 'available', 'withdrawing', 'withdrawn', 'debt', 'forgiven', 'points', 'balance']) {
+      if (Number(w[k]) !== (a[k] || 0)) bad.push(`user ${w.user_id}: wallet ${k} ${w[k]}, ledger ${a[k] || 0}`);
+    }
+  }
+  for (const user of users.keys()) if (!walletUsers.has(user)) bad.push(`user ${user}: ledger entries but no wallet`);
+  // Every line's rules_version is kept, so the line can be explained later.
+  const [{ unexplained }] = await query(`SELECT COUNT(*)::int AS unexplained FROM commission_lines l WHERE l.merchant_id = $1
+      AND NOT EXISTS (SELECT 1 FROM rule_versions r WHERE r.merchant_id = l.merchant_id AND r.rules_version = l.rules_version)`, [merchantId]);
+  if (unexplained) bad.push(`${unexplained} lines under a rules_version that rule_versions lacks`);
+  // The buyer counters: units held per buyer and buyers per program, as the orders say.
+  const held = await query(`SELECT b.program_id, b.buyer_id, b.units, COALESCE(SUM(o.units), 0) AS want FROM program_buyers b
+      LEFT JOIN orders o ON o.merchant_id = b.merchant_id AND o.program_id = b.program_id AND o.buyer_id = b.buyer_id
+        AND o.status IN ('created', 'paid', 'completed')
+      WHERE b.merchant_id = $1 GROUP BY b.program_id, b.buyer_id, b.units`, [merchantId]);
+  for (const r of held) if (Number(r.units) !== Number(r.want)) bad.push(`buyer ${r.buyer_id} in ${r.program_id}: holds ${r.units} units, orders ${r.want}`);
+  const [{ uncounted }] = await query(`SELECT COUNT(*)::int AS uncounted FROM orders o WHERE o.merchant_id = $1 AND o.status IN ('created', 'paid', 'completed')
+      AND NOT EXISTS (SELECT 1 FROM program_buyers b WHERE b.merchant_id = o.merchant_id AND b.program_id = o.program_id AND b.buyer_id = o.buyer_id)`, [merchantId]);
+  if (uncounted) bad.push(`${uncounted} orders whose buyer program_buyers lacks`);
+  const counts = await query(`SELECT p.program_id, p.buyers, (SELECT COUNT(*) FROM program_buyers b WHERE b.merchant_id = p.merchant_id
+      AND b.program_id = p.program_id AND b.units > 0)::int AS want FROM programs p WHERE p.merchant_id = $1`, [merchantId]);
+  for (const r of counts) if (Number(r.buyers) !== r.want) bad.push(`program ${r.program_id}: buyers ${r.buyers}, holders ${r.want}`);
   // Lines by state agree with the ledger accounts that hold them.
   const perState = await query(`SELECT beneficiary_id, state, SUM(amount - clawed) AS total FROM commission_lines
                                 WHERE merchant_id = $1 AND reward = 'cash' GROUP BY beneficiary_id, state`, [merchantId]);
@@ -44,10 +71,16 @@ async function checkLedger(query, merchantId) {
       LEFT JOIN commission_lines l ON l.merchant_id = o.merchant_id AND l.order_id = o.order_id
       WHERE o.merchant_id = $1 GROUP BY o.order_id, o.status, o.attribution`, [merchantId]);
   for (const o of orders) {
-    const attributed = o.attribution && o.attribution.sharer_id != null;
-    const want = (o.status === 'paid' || o.status === 'completed') && attributed ? 1 : 0;
-    if (o.lines !== want) bad.push(`order ${o.order_id} (${o.status}): ${o.lines} lines, expected ${want}`);
+    const a = o.attribution || {};
+    const attributed = a.sharer_id != null || a.bound_distributor_id != null;
+    const settled = o.status === 'paid' || o.status === 'completed';
+    // A campaign pays its one sharer; a distribution order pays up its chain (one line or more).
+    const ok = settled && attributed ? (a.sharer_id != null ? o.lines === 1 : o.lines >= 1) : o.lines === 0;
+    if (!ok) bad.push(`order ${o.order_id} (${o.status}): ${o.lines} lines`);
   }
+  const [{ twice }] = await query(`SELECT COUNT(*)::int AS twice FROM (SELECT 1 FROM commission_lines WHERE merchant_id = $1
+      GROUP BY order_id, item_index, level, role HAVING COUNT(*) > 1) d`, [merchantId]);
+  if (twice) bad.push(`${twice} order items credit one level twice`);
   // The merchant's books: everything topped up is free, frozen or paid out.
   const m = await query(`SELECT account, SUM(delta) AS total FROM merchant_ledger WHERE merchant_id = $1 GROUP BY account`, [merchantId]);
   const mb = Object.fromEntries(m.map((r) => [r.account, Number(r.total)]));

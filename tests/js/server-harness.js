@@ -19,12 +19,12 @@ async function database(kind) {
 // Unique across the test processes that share one PostgreSQL: time and pid, 100 merchants each.
 let nextMerchant = ((Date.now() % 1e6) * 1e5 + (process.pid % 1e5)) * 100;
 
-async function harness(kind = 'pglite', { mode = 'development', now = Date.UTC(2026, 10, 24, 4, 0, 0) } = {}) {
+async function harness(kind = 'pglite', { mode = 'development', now = Date.UTC(2026, 10, 24, 4, 0, 0), logger = false } = {}) {
   const db = await database(kind);
   const e = await engine();
   const clock = { now };
   const secret = 'test-secret';
-  const app = buildApp({ db, engine: e, secret, mode, clock: () => clock.now });
+  const app = buildApp({ db, engine: e, secret, mode, clock: () => clock.now, logger });
   await app.ready();
   const merchantId = ++nextMerchant;
   const apiKey = crypto.randomBytes(12).toString('hex');
@@ -44,6 +44,16 @@ async function harness(kind = 'pglite', { mode = 'development', now = Date.UTC(2
         const res = await app.inject({ method, url, payload, headers: { authorization: `Bearer ${session}` } });
         return { status: res.statusCode, body: res.json() };
       };
+    },
+    // The visitor opens the sharer's signed link: the visit and its attribution, as the pages do it.
+    async visit(programId, visitor, sharer) {
+      const s = await h.login(sharer);
+      const link = await s('POST', '/api/share/link', { program_id: programId, page_url: 'https://shop.example.cn/p' });
+      if (link.status !== 200) throw new Error(`share link: ${JSON.stringify(link.body)}`);
+      const v = await h.login(visitor);
+      const opened = await v('POST', '/api/share/open', { program_id: programId, url: link.body.url });
+      if (!opened.body.attributed) throw new Error(`share open: ${JSON.stringify(opened.body)}`);
+      return opened.body;
     },
     close: () => app.close(),
   };

@@ -3,6 +3,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { harness, campaignConfig } = require('./server-harness');
+const ledger = require('../../web/ledger');
 
 const DB = process.env.PG_TEST_URL ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -80,8 +81,7 @@ for (const kind of DB) {
     const h = await harness(kind);
     const user = 77;
     // 1000 fen available, then 10 parallel requests of 300 fen: at most 3 succeed.
-    await h.db.query(`INSERT INTO ledger (merchant_id, user_id, account, delta, ref, created_ms) VALUES ($1, $2, 'available', 1000, 'fixture', $3)`,
-      [h.merchantId, user, h.clock.now]);
+    await h.db.tx((q) => ledger.post(q, h.merchantId, user, [['available', 1000]], 'fixture', h.clock.now));
     const me = await h.login(user);
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
       me('POST', '/api/me/withdrawals', { amount_fen: 300, method: 'bank', idem_key: `p${i}` })));

@@ -15,11 +15,8 @@ async function publishedCampaign(h, over = {}, balance = 100000) {
   return h.merchant('POST', '/api/merchant/programs/1/publish');
 }
 
-// A visit through sharer's link, as the share-link endpoint records it.
-async function visit(h, visitor, sharer) {
-  await h.db.query(`INSERT INTO visits (merchant_id, program_id, visitor_id, sharer_id, outcome, created_ms) VALUES ($1, 1, $2, $3, 'attributed', $4)`,
-    [h.merchantId, visitor, sharer, h.clock.now]);
-}
+// The visitor came through the sharer's link to campaign 1.
+const visit = (h, visitor, sharer) => h.visit(1, visitor, sharer);
 
 for (const kind of DB) {
   test(`${kind}: publishing freezes stock x commission and refuses a short balance`, async () => {

@@ -7,7 +7,7 @@ const withdraw = require('../withdraw');
 const { bad, conflict, notFound, fromEngine } = require('../errors');
 
 module.exports = async function merchantRoutes(app, { ctx }) {
-  const { engine, clock } = ctx;
+  const { engine, clock, programs } = ctx;
   const { AMOUNT, ID, IDEM_KEY } = ctx.schema;
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/api/merchant/')) await ctx.merchantAuth(req);
@@ -59,7 +59,7 @@ module.exports = async function merchantRoutes(app, { ctx }) {
     const id = Number(req.params.program_id);
     const { config, rulesVersion, warnings } = validate(req.body.config, id);
     return ctx.tx(async (q) => {
-      const p = await settle.loadProgram(q, m, id, true);
+      const p = await programs.load(q, m, id, true);
       if (p.kind !== config.kind) throw bad('E_LOCKED_FIELD', 'config.kind', 'the kind of a program cannot change');
       if (p.kind === 'campaign' && p.status !== 'draft') {
         const old = p.config;
@@ -72,8 +72,11 @@ module.exports = async function merchantRoutes(app, { ctx }) {
           if (was !== now) throw bad('E_LOCKED_FIELD', `config.${field}`, `${field} cannot change once the campaign is ${p.status}`);
         }
       }
-      await q('UPDATE programs SET config = $3, rules_version = $4, updated_ms = $5 WHERE merchant_id = $1 AND program_id = $2',
-        [m, id, JSON.stringify(config), rulesVersion, clock()]);
+      const now = clock();
+      await q(`UPDATE programs SET config = $3, rules_version = $4, updated_ms = $5, config_version = config_version + 1
+               WHERE merchant_id = $1 AND program_id = $2`, [m, id, JSON.stringify(config), rulesVersion, now]);
+      // A published program settles under its new config from now on: keep it for explaining.
+      if (p.status !== 'draft') await settle.recordRulesVersion(q, m, config, rulesVersion, now);
       return { ok: true, program_id: id, rules_version: rulesVersion, status: p.status, warnings };
     });
   });
@@ -90,8 +93,14 @@ module.exports = async function merchantRoutes(app, { ctx }) {
   });
 
   app.get('/api/merchant/programs', async (req) => {
-    const rows = await ctx.db.query('SELECT program_id, kind, status, stock, held_units, rules_version, config, (password_hash IS NOT NULL) AS has_password FROM programs WHERE merchant_id = $1 ORDER BY program_id',
-      [req.merchant.merchant_id]);
+    // held_units: units sold without a qualifying sharer, whose budget share stays frozen until
+    // the campaign ends (0 once it has ended).
+    const rows = await ctx.db.query(`SELECT p.program_id, p.kind, p.status, p.stock, p.buyers, p.rules_version, p.config,
+        (p.password_hash IS NOT NULL) AS has_password,
+        CASE WHEN p.kind <> 'campaign' OR p.status = 'ended' THEN 0 ELSE (SELECT COALESCE(SUM(o.units), 0) FROM orders o
+          WHERE o.merchant_id = p.merchant_id AND o.program_id = p.program_id AND o.status IN ('paid', 'completed')
+          AND NOT EXISTS (SELECT 1 FROM commission_lines l WHERE l.merchant_id = o.merchant_id AND l.order_id = o.order_id)) END AS held_units
+      FROM programs p WHERE p.merchant_id = $1 ORDER BY p.program_id`, [req.merchant.merchant_id]);
     return { ok: true, programs: rows };
   });
 
@@ -101,7 +110,7 @@ module.exports = async function merchantRoutes(app, { ctx }) {
     const now = clock();
     return ctx.tx(async (q) => {
       await lockMerchant(q, m);
-      const p = await settle.loadProgram(q, m, id, true);
+      const p = await programs.load(q, m, id, true);
       if (p.status !== 'draft') throw conflict('E_STATE', `program is already ${p.status}`);
       let frozen = 0;
       if (p.kind === 'campaign') {
@@ -123,12 +132,12 @@ module.exports = async function merchantRoutes(app, { ctx }) {
     const now = clock();
     return ctx.tx(async (q) => {
       await lockMerchant(q, m);
-      const p = await settle.loadProgram(q, m, id, true);
+      const p = await programs.load(q, m, id, true);
       if (p.status === 'ended') throw conflict('E_STATE', 'program has already ended');
       // Every unused frozen share returns to the balance (SPEC 2).
       const { frozen } = await ledger.merchantBalances(q, m, id);
       await ledger.postMerchant(q, m, [['frozen', -frozen], ['balance', frozen]], id, `end:${id}`, now);
-      await q(`UPDATE programs SET status = 'ended', held_units = 0, updated_ms = $3 WHERE merchant_id = $1 AND program_id = $2`, [m, id, now]);
+      await q(`UPDATE programs SET status = 'ended', updated_ms = $3 WHERE merchant_id = $1 AND program_id = $2`, [m, id, now]);
       return { ok: true, program_id: id, status: 'ended', returned_fen: frozen };
     });
   });
@@ -142,7 +151,7 @@ module.exports = async function merchantRoutes(app, { ctx }) {
     const now = clock();
     return ctx.tx(async (q) => {
       await lockMerchant(q, m);
-      const p = await settle.loadProgram(q, m, id, true);
+      const p = await programs.load(q, m, id, true);
       if (p.kind !== 'campaign') throw bad('E_KIND', 'program_id', 'stock belongs to campaigns');
       if (p.status === 'ended') throw conflict('E_STATE', 'the campaign has ended');
       if (delta < 0 && -delta > Number(p.stock)) throw bad('E_STOCK', 'delta', 'cannot remove more than the unsold stock');
@@ -190,14 +199,14 @@ module.exports = async function merchantRoutes(app, { ctx }) {
 
   const orderParams = { params: { type: 'object', properties: { order_id: { type: 'string', pattern: '^[0-9]{1,16}$' } } } };
   app.post('/api/merchant/orders/:order_id/complete', { schema: orderParams }, async (req) => {
-    const o = await ctx.tx((q) => settle.complete(q, req.merchant.merchant_id, Number(req.params.order_id), clock()));
+    const o = await ctx.tx((q) => settle.complete(q, programs, req.merchant.merchant_id, Number(req.params.order_id), clock()));
     return { ok: true, order_id: Number(o.order_id), status: o.status };
   });
 
   app.post('/api/merchant/orders/:order_id/refund', {
     schema: { ...orderParams, ...body({ amount_fen: { ...AMOUNT, minimum: 1 }, item_index: { type: 'integer', minimum: 0, maximum: 999 }, idem_key: IDEM_KEY }, ['amount_fen', 'idem_key']) },
   }, async (req) => {
-    const r = await ctx.tx((q) => settle.refund(q, engine, req.merchant.merchant_id, Number(req.params.order_id),
+    const r = await ctx.tx((q) => settle.refund(q, engine, programs, req.merchant.merchant_id, Number(req.params.order_id),
       req.body.item_index || 0, req.body.amount_fen, req.body.idem_key, clock()));
     return { ok: true, ...r };
   });
@@ -234,7 +243,7 @@ module.exports = async function merchantRoutes(app, { ctx }) {
     schema: { ...duParams, ...body({ grade: { type: 'string', maxLength: 64 } }) },
   }, async (req) => {
     const m = req.merchant.merchant_id;
-    const p = await settle.loadProgram(ctx.db.query, m, Number(req.params.program_id));
+    const p = await programs.load(ctx.db.query, m, Number(req.params.program_id));
     if (!(p.config.grades || []).some((g) => g.id === req.body.grade)) throw bad('E_UNKNOWN_GRADE', 'grade', 'no grade with this id');
     const rows = await ctx.db.query('UPDATE distributors SET grade = $4 WHERE merchant_id = $1 AND program_id = $2 AND user_id = $3 RETURNING *',
       [m, p.program_id, Number(req.params.user_id), req.body.grade]);

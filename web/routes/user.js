@@ -4,11 +4,12 @@
 const ledger = require('../ledger');
 const settle = require('../settle');
 const withdraw = require('../withdraw');
+const application = require('../application');
 const { signSession } = require('../auth');
-const { ApiError, bad, conflict, notFound } = require('../errors');
+const { ApiError, conflict, notFound } = require('../errors');
 
 module.exports = async function userRoutes(app, { ctx }) {
-  const { db, engine, clock } = ctx;
+  const { db, clock, programs } = ctx;
   const { AMOUNT, ID, IDEM_KEY } = ctx.schema;
   const auth = { onRequest: ctx.userAuth };
   const body = (properties, required = Object.keys(properties)) => ({
@@ -31,20 +32,21 @@ module.exports = async function userRoutes(app, { ctx }) {
     ...auth, schema: { ...idParam('program_id'), querystring: { type: 'object', properties: { pass: { type: 'string', maxLength: 128 } } } },
   }, async (req) => {
     const m = req.merchant.merchant_id;
-    const p = await settle.loadProgram(db.query, m, Number(req.params.program_id));
+    const merchant = await ctx.loadMerchant(req);
+    const p = await programs.load(db.query, m, Number(req.params.program_id));
     if (p.status === 'draft') throw notFound('program');
     const gate = p.kind === 'campaign' ? await ctx.gates.evaluate(db.query, p, req.userId, req.query.pass, clock()) : null;
-    const [{ participants }] = await db.query(`SELECT COUNT(DISTINCT beneficiary_id)::int AS participants FROM commission_lines
-                                              WHERE merchant_id = $1 AND order_id IN (SELECT order_id FROM orders WHERE merchant_id = $1 AND program_id = $2)`,
-    [m, p.program_id]);
-    const [{ buyers }] = await db.query(`SELECT COUNT(DISTINCT buyer_id)::int AS buyers FROM orders WHERE merchant_id = $1 AND program_id = $2
-                                         AND status IN ('created', 'paid', 'completed')`, [m, p.program_id]);
+    // Participants: people who earned a commission in this program (an index walk over its
+    // orders' lines); buyers: the program's counter (program_buyers rows holding units).
+    const [{ participants }] = await db.query(`SELECT COUNT(DISTINCT l.beneficiary_id)::int AS participants FROM orders o
+                                              JOIN commission_lines l ON l.merchant_id = o.merchant_id AND l.order_id = o.order_id
+                                              WHERE o.merchant_id = $1 AND o.program_id = $2`, [m, p.program_id]);
     // The ticker's raw entries; the engine masks the names and words the times (campaignDisplay).
     const recent = (await db.query(`SELECT u.nickname, o.paid_ms FROM orders o LEFT JOIN users u ON u.merchant_id = o.merchant_id AND u.user_id = o.buyer_id
                                     WHERE o.merchant_id = $1 AND o.program_id = $2 AND o.paid_ms IS NOT NULL ORDER BY o.paid_ms DESC LIMIT 10`, [m, p.program_id]))
       .map((r) => ({ name: r.nickname || '微信用户', at_ms: Number(r.paid_ms) }));
-    return { ok: true, program_id: p.program_id, kind: p.kind, status: p.status, stock: Number(p.stock), participants, buyers, recent,
-      config: p.config, rules_version: p.rules_version, role_name: req.merchant.role_name, server_now_ms: clock(), gate };
+    return { ok: true, program_id: p.program_id, kind: p.kind, status: p.status, stock: Number(p.stock), participants, buyers: Number(p.buyers), recent,
+      config: p.config, rules_version: p.rules_version, role_name: merchant.role_name, server_now_ms: clock(), gate };
   });
 
   // The password never reaches the browser: the server checks it and hands out a signed pass.
@@ -52,22 +54,26 @@ module.exports = async function userRoutes(app, { ctx }) {
     ...auth, schema: body({ program_id: ID, password: { type: 'string', maxLength: 128 } }),
   }, async (req) => {
     const m = req.merchant.merchant_id;
-    const r = await ctx.tx(async (q) => ctx.gates.attempt(q, await settle.loadProgram(q, m, req.body.program_id), req.userId, req.body.password, clock()));
+    const r = await ctx.tx(async (q) => ctx.gates.attempt(q, await programs.load(q, m, req.body.program_id), req.userId, req.body.password, clock()));
     if (r.ok) return { ok: true, pass: r.pass, expires_ms: r.expires_ms };
     const err = new ApiError(r.code === 'G_LOCKED_OUT' ? 429 : 403, r.code, 'password', r.code === 'G_LOCKED_OUT' ? 'locked out after 5 wrong tries' : 'wrong password');
     err.errors = [{ code: r.code, path: 'password', message: err.message, tries_left: r.tries_left, lock_until_ms: r.lock_until_ms }];
     throw err;
   });
 
-  // Development stand-in for the WeChat profile (follower of the official account, region).
+  // Development stand-in for the WeChat profile (follower of the official account, region, real
+  // name, phone bound).
   app.post('/api/me/profile', {
-    ...auth, schema: body({ is_fan: { type: 'boolean' }, region: { type: 'string', pattern: '^[0-9]{6}$' }, real_name: { type: 'boolean' } }, []),
+    ...auth,
+    schema: body({ is_fan: { type: 'boolean' }, region: { type: 'string', pattern: '^[0-9]{6}$' }, real_name: { type: 'boolean' }, phone_bound: { type: 'boolean' } }, []),
   }, async (req) => {
     if (ctx.mode !== 'development') throw new ApiError(403, 'E_DEV_ONLY', '', 'profiles come from WeChat in production');
     const b = req.body || {};
-    const [u] = await db.query(`UPDATE users SET is_fan = COALESCE($3, is_fan), region = COALESCE($4, region), real_name = COALESCE($5, real_name)
-                                WHERE merchant_id = $1 AND user_id = $2 RETURNING user_id, is_fan, region, real_name`,
-    [req.merchant.merchant_id, req.userId, b.is_fan ?? null, b.region ?? null, b.real_name ?? null]);
+    const [u] = await db.query(`UPDATE users SET is_fan = COALESCE($3, is_fan), region = COALESCE($4, region), real_name = COALESCE($5, real_name),
+                                phone_bound = COALESCE($6, phone_bound)
+                                WHERE merchant_id = $1 AND user_id = $2 RETURNING user_id, is_fan, region, real_name, phone_bound, tags`,
+    [req.merchant.merchant_id, req.userId, b.is_fan ?? null, b.region ?? null, b.real_name ?? null, b.phone_bound ?? null]);
+    if (!u) throw notFound('user');
     return { ok: true, profile: u };
   });
 
@@ -80,100 +86,60 @@ module.exports = async function userRoutes(app, { ctx }) {
       pass: { type: 'string', maxLength: 128 },
     }, ['program_id', 'idem_key']),
   }, async (req) => {
-    const m = req.merchant.merchant_id;
-    const buyer = req.userId;
     const now = clock();
-    return ctx.tx(async (q) => {
-      const prior = await q('SELECT * FROM orders WHERE merchant_id = $1 AND buyer_id = $2 AND idem_key = $3', [m, buyer, req.body.idem_key]);
-      if (prior.length) return { ok: true, replayed: true, order: prior[0] };
-      const p = await settle.loadProgram(q, m, req.body.program_id, true);
-      if (p.status !== 'published') throw conflict('E_PHASE', `the program is ${p.status}`, 'program_id');
-      let items;
-      let attribution;
-      let units;
-      if (p.kind === 'campaign') {
-        const c = p.config;
-        units = req.body.units || 1;
-        // The gate (phase, stock, buyers, fans, region, password pass, purchase limit) refuses here,
-        // with the same rule the page shows.
-        await ctx.gates.requireBuy(q, p, buyer, req.body.pass, units, now);
-        if (Number(p.stock) < units) throw conflict('E_SOLD_OUT', 'not enough stock', 'units');
-        const paid = units * c.product.price_fen;
-        if (!Number.isSafeInteger(paid)) throw bad('E_OVERFLOW', 'units', 'amount too large');
-        items = [{ units, paid_fen: paid }];
-        // Campaigns credit the sharer of the link the buyer came through last (SPEC 5).
-        const [visit] = await q(`SELECT sharer_id FROM visits WHERE merchant_id = $1 AND program_id = $2 AND visitor_id = $3
-                                 AND sharer_id IS NOT NULL ORDER BY visit_id DESC LIMIT 1`, [m, p.program_id, buyer]);
-        attribution = {};
-        if (visit) {
-          const sharer = Number(visit.sharer_id);
-          const [{ n }] = await q(`SELECT COUNT(*)::int AS n FROM orders WHERE merchant_id = $1 AND program_id = $2 AND buyer_id = $3
-                                   AND status IN ('paid', 'completed')`, [m, p.program_id, sharer]);
-          attribution = { sharer_id: sharer, sharer_has_bought: n > 0 };
-        }
-        await q('UPDATE programs SET stock = stock - $3 WHERE merchant_id = $1 AND program_id = $2', [m, p.program_id, units]);
-      } else {
-        if (!req.body.items || !req.body.items.length) throw bad('E_REQUIRED', 'items', 'a distribution order lists its items');
-        items = [];
-        units = 0;
-        for (const [i, it] of req.body.items.entries()) {
-          const [prod] = await q('SELECT * FROM products WHERE merchant_id = $1 AND product_id = $2', [m, it.product_id]);
-          if (!prod) throw notFound('product', `items[${i}].product_id`);
-          const paid = it.units * Number(prod.price_fen);
-          if (!Number.isSafeInteger(paid)) throw bad('E_OVERFLOW', `items[${i}].units`, 'amount too large');
-          const item = { product_id: it.product_id, units: it.units, paid_fen: paid };
-          if (prod.cost_fen != null) item.unit_cost_fen = Number(prod.cost_fen);
-          items.push(item);
-          units += it.units;
-        }
-        attribution = await ctx.attribution.order(q, p, buyer, now);
-      }
-      const paidTotal = items.reduce((s, it) => s + it.paid_fen, 0);
-      if (!Number.isSafeInteger(paidTotal)) throw bad('E_OVERFLOW', 'items', 'amount too large');
-      const [order] = await q(`INSERT INTO orders (merchant_id, program_id, buyer_id, status, units, paid_fen, items, attribution, idem_key, created_ms)
-        VALUES ($1, $2, $3, 'created', $4, $5, $6, $7, $8, $9) RETURNING *`,
-      [m, p.program_id, buyer, units, paidTotal, JSON.stringify(items), JSON.stringify(attribution), req.body.idem_key, now]);
-      // What the buyer's sharer will earn, from the engine, so the page can say so before paying.
-      const preview = engine.call('previewOrder', { program: p.config, order: await settle.engineOrder(q, order) });
-      return { ok: true, order, preview: preview.ok ? preview : null };
-    });
+    return ctx.orders.place(req.merchant.merchant_id, req.userId, req.body, now);
   });
 
-  // Pay through the sandbox: succeed, fail, call back late (returned, not applied) or twice.
+  // Pay through the sandbox: succeed, fail, call back late (returned, not applied) or twice. The
+  // sandbox answers at once, so creating the payment and applying its notification share one
+  // transaction; a late notification arrives by itself at the callback endpoint.
   app.post('/api/orders/:order_id/pay', {
     ...auth, schema: { ...idParam('order_id'), ...body({ outcome: { type: 'string', enum: ['succeed', 'fail', 'late', 'twice'] } }, []) },
   }, async (req) => {
     const m = req.merchant.merchant_id;
     const orderId = Number(req.params.order_id);
     const outcome = (req.body && req.body.outcome) || 'succeed';
-    const payment = await ctx.tx(async (q) => {
-      const order = await settle.loadOrder(q, m, orderId);
+    const now = clock();
+    if (outcome === 'succeed' || outcome === 'twice') {
+      // The common case in one statement: this buyer's created order, settled from its stored preview.
+      const p = ctx.payments.create({ merchant_id: m, order_id: orderId });
+      const cb = ctx.payments.callback(p.provider_ref, 'succeeded');
+      if (await settle.payFromStoredPreview(db.query, m, orderId, req.userId, p.provider_ref, now)) {
+        if (outcome === 'twice') return { ok: true, ...(await applyCallback(m, cb)) };
+        return { ok: true, order_id: orderId, status: 'paid', payment: 'succeeded' };
+      }
+    }
+    const result = await ctx.tx(async (q) => {
+      const { order, program } = await ctx.orders.lockForPayment(q, m, orderId);
       if (Number(order.buyer_id) !== req.userId) throw notFound('order', 'order_id');
       if (order.status !== 'created') throw conflict('E_ORDER_STATE', `order is ${order.status}`, 'order_id');
       const p = ctx.payments.create(order);
-      await q(`INSERT INTO payments (merchant_id, provider_ref, order_id, amount_fen, status, created_ms) VALUES ($1, $2, $3, $4, 'pending', $5)`,
-        [m, p.provider_ref, orderId, order.paid_fen, clock()]);
-      return p;
+      const cb = ctx.payments.callback(p.provider_ref, outcome === 'fail' ? 'failed' : 'succeeded');
+      if (outcome === 'late') {
+        await q(`INSERT INTO payments (merchant_id, provider_ref, order_id, amount_fen, status, created_ms) VALUES ($1, $2, $3, $4, 'pending', $5)`,
+          [m, p.provider_ref, orderId, order.paid_fen, now]);
+        return { ok: true, status: 'pending', callback: cb };
+      }
+      const status = await ctx.orders.apply(q, order, program, p.provider_ref, cb.status, now);
+      return { ok: true, order_id: orderId, status, payment: cb.status, cb };
     });
-    const cb = ctx.payments.callback(payment.provider_ref, outcome === 'fail' ? 'failed' : 'succeeded');
-    if (outcome === 'late') return { ok: true, status: 'pending', callback: cb };
-    let result = await applyCallback(m, cb);
-    if (outcome === 'twice') result = await applyCallback(m, cb);
-    return { ok: true, ...result };
+    const { cb, ...out } = result;
+    if (outcome === 'twice') return { ok: true, ...(await applyCallback(m, cb)) };
+    return out;
   });
 
   async function applyCallback(m, cb) {
+    const now = clock();
     return ctx.tx(async (q) => {
-      const [pay] = await q('SELECT * FROM payments WHERE merchant_id = $1 AND provider_ref = $2 FOR UPDATE', [m, cb.provider_ref]);
+      const [pay] = await q('SELECT order_id, status FROM payments WHERE merchant_id = $1 AND provider_ref = $2', [m, cb.provider_ref]);
       if (!pay) throw notFound('payment', 'provider_ref');
-      const order = await settle.loadOrder(q, m, pay.order_id);
-      if (pay.status === 'pending') {
-        await q('UPDATE payments SET status = $3 WHERE merchant_id = $1 AND provider_ref = $2', [m, cb.provider_ref, cb.status]);
-        if (cb.status === 'succeeded') await settle.markPaid(q, engine, m, order, clock());
-        else await settle.markFailed(q, m, order);
-      }
-      const [now] = await q('SELECT status FROM orders WHERE merchant_id = $1 AND order_id = $2', [m, pay.order_id]);
-      return { order_id: Number(pay.order_id), status: now.status, payment: cb.status };
+      const { order, program } = await ctx.orders.lockForPayment(q, m, pay.order_id);
+      // Under the order's lock, the payment's state is final: apply a pending one once.
+      const [locked] = await q('SELECT status FROM payments WHERE merchant_id = $1 AND provider_ref = $2', [m, cb.provider_ref]);
+      let status = order.status;
+      if (locked.status === 'pending' && order.status === 'created') status = await ctx.orders.apply(q, order, program, cb.provider_ref, cb.status, now);
+      else if (locked.status === 'pending') await q('UPDATE payments SET status = $3 WHERE merchant_id = $1 AND provider_ref = $2', [m, cb.provider_ref, cb.status]);
+      return { order_id: Number(pay.order_id), status, payment: cb.status };
     });
   }
 
@@ -194,16 +160,20 @@ module.exports = async function userRoutes(app, { ctx }) {
   app.get('/api/me/commissions', auth, async (req) => {
     const m = req.merchant.merchant_id;
     await ctx.tx((q) => settle.releaseDue(q, m, clock(), req.userId));
-    const lines = await db.query(`SELECT line_id, order_id, role, level, reward, basis, rate_bp, rule, amount, clawed, state, rules_version,
-                                         hold_until_ms, created_ms FROM commission_lines WHERE merchant_id = $1 AND beneficiary_id = $2
-                                  ORDER BY line_id DESC LIMIT 200`, [m, req.userId]);
+    // Each line carries its program, the item's product and `why`: the attribution decision the
+    // engine made for the order (reason code and facts), so the page can explain the credit.
+    const lines = await db.query(`SELECT l.line_id, l.order_id, o.program_id, o.items -> l.item_index ->> 'product_id' AS product_id,
+                                         l.item_index, l.role, l.level, l.reward, l.basis, l.rate_bp, l.rule, l.amount, l.clawed, l.state,
+                                         l.rules_version, l.hold_until_ms, l.created_ms, o.attribution -> 'decision' AS why
+                                  FROM commission_lines l JOIN orders o ON o.merchant_id = l.merchant_id AND o.order_id = l.order_id
+                                  WHERE l.merchant_id = $1 AND l.beneficiary_id = $2 ORDER BY l.line_id DESC LIMIT 200`, [m, req.userId]);
     return { ok: true, wallet: await ledger.balances(db.query, m, req.userId), lines };
   });
 
   app.get('/api/me/wallet', auth, async (req) => {
     const m = req.merchant.merchant_id;
     await ctx.tx((q) => settle.releaseDue(q, m, clock(), req.userId));
-    return { ok: true, wallet: await ledger.balances(db.query, m, req.userId), settings: withdraw.settingsOf(req.merchant) };
+    return { ok: true, wallet: await ledger.balances(db.query, m, req.userId), settings: withdraw.settingsOf(await ctx.loadMerchant(req)) };
   });
 
   app.get('/api/me/team', auth, async (req) => {
@@ -215,24 +185,60 @@ module.exports = async function userRoutes(app, { ctx }) {
     return { ok: true, invitees, customers };
   });
 
+  // Applying: every condition the merchant set must hold (each unmet one is a reason in the
+  // answer, and nothing is written); then automatic or merchant approval.
   app.post('/api/me/apply', { ...auth, schema: body({ program_id: ID }) }, async (req) => {
     const m = req.merchant.merchant_id;
+    const merchant = await ctx.loadMerchant(req);
     const now = clock();
     return ctx.tx(async (q) => {
-      const p = await settle.loadProgram(q, m, req.body.program_id);
+      const p = await programs.load(q, m, req.body.program_id);
+      if (p.status === 'draft') throw notFound('program', 'program_id');
       const existing = await q('SELECT * FROM distributors WHERE merchant_id = $1 AND program_id = $2 AND user_id = $3', [m, p.program_id, req.userId]);
-      if (existing.length) return { ok: true, distributor: existing[0] };
+      if (existing.length) return { ok: true, distributor: existing[0], role_name: merchant.role_name };
+      const settings = application.settingsOf(merchant);
+      const missing = application.unmet(settings, await application.facts(q, m, req.userId));
+      if (missing.length) {
+        const err = new ApiError(403, missing[0].code, missing[0].path, `the application conditions are not met (${missing.length})`);
+        err.errors = missing;
+        throw err;
+      }
       // The inviter is whoever the applicant belongs to now, fixed forever from here (SPEC 5).
       let inviter = null;
       if (p.kind === 'distribution') {
         const decision = await ctx.attribution.register(q, p, req.userId, now);
         inviter = decision.facts && decision.facts.inviter_id != null ? decision.facts.inviter_id : null;
       }
-      const auto = !((req.merchant.settings || {}).application || {}).manual_approval;
       const [d] = await q(`INSERT INTO distributors (merchant_id, program_id, user_id, inviter_id, status, created_ms)
-                           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`, [m, p.program_id, req.userId, inviter, auto ? 'approved' : 'pending', now]);
-      return { ok: true, distributor: d };
+                           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+      [m, p.program_id, req.userId, inviter, settings.approval === 'manual' ? 'pending' : 'approved', now]);
+      return { ok: true, distributor: d, role_name: merchant.role_name };
     });
+  });
+
+  // My distributor record in a program (null before applying), the merchant's name for the role,
+  // and the application conditions with the ones I do not meet yet.
+  app.get('/api/me/distributor', {
+    ...auth, schema: { querystring: { type: 'object', properties: { program_id: { type: 'string', pattern: '^[0-9]{1,16}$' } }, required: ['program_id'], additionalProperties: false } },
+  }, async (req) => {
+    const m = req.merchant.merchant_id;
+    const merchant = await ctx.loadMerchant(req);
+    const p = await programs.load(db.query, m, Number(req.query.program_id));
+    if (p.status === 'draft') throw notFound('program', 'program_id');
+    const [d] = await db.query(`SELECT program_id, user_id, status, grade, inviter_id, created_ms FROM distributors
+                                WHERE merchant_id = $1 AND program_id = $2 AND user_id = $3`, [m, p.program_id, req.userId]);
+    const settings = application.settingsOf(merchant);
+    const grades = p.config.grades || [];
+    let distributor = null;
+    if (d) {
+      const grade = grades.find((g) => g.id === d.grade) || (d.grade ? null : grades[0]) || null;
+      distributor = { program_id: Number(d.program_id), status: d.status, grade: grade ? grade.id : (d.grade || null),
+        grade_name: grade ? grade.name || grade.id : null, inviter_id: d.inviter_id == null ? null : Number(d.inviter_id),
+        created_ms: Number(d.created_ms) };
+    }
+    return { ok: true, role_name: merchant.role_name, distributor,
+      application: { approval: settings.approval, conditions: settings.conditions,
+        unmet: d ? [] : application.unmet(settings, await application.facts(db.query, m, req.userId)) } };
   });
 
   app.get('/api/me/withdrawals', auth, async (req) => {
@@ -247,7 +253,8 @@ module.exports = async function userRoutes(app, { ctx }) {
     const m = req.merchant.merchant_id;
     const now = clock();
     await ctx.tx((q) => settle.releaseDue(q, m, now, req.userId));
-    const w = await ctx.tx((q) => withdraw.request(q, req.merchant, req.userId, req.body, now));
+    const merchant = await ctx.loadMerchant(req);
+    const w = await ctx.tx((q) => withdraw.request(q, merchant, req.userId, req.body, now));
     return { ok: true, withdrawal: w };
   });
 
