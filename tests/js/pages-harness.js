@@ -1,5 +1,7 @@
 // Shared by the page tests: the real server as a child process (fresh PGlite folder, the module
 // from ENGINE_DIST) and headless Chromium at a phone viewport, screenshots in build/screenshots.
+// PAGES_SERVER names another server.js to run (e.g. a snapshot of a known-good commit whose
+// web/public links to these pages) while the tree's server is being changed.
 'use strict';
 const { spawn } = require('child_process');
 const net = require('net');
@@ -27,7 +29,7 @@ function freePort() {
 async function startServer() {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pages-test-'));
-  const child = spawn(process.execPath, [path.join(ROOT, 'web', 'server.js')], {
+  const child = spawn(process.execPath, [process.env.PAGES_SERVER || path.join(ROOT, 'web', 'server.js')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ENGINE_DIST: dist, SWEEP_MS: '3600000', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -82,9 +84,19 @@ async function launch() {
       await ctx.addInitScript(() => { try { delete Navigator.prototype.share; } catch (e) { /* fine */ } });
       return ctx;
     },
-    async shot(page, name) {
-      await page.evaluate(() => window.scrollTo(0, 0)); // sticky bars would otherwise land mid-picture
-      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    // What the person sees at 390×844 (fixed bars and sheets where they are on the phone), with
+    // the element `at` scrolled to the top when given; `full` for the whole page (fixed bars then
+    // land mid-picture, so only for pages without them).
+    async shot(page, name, { at = null, full = false } = {}) {
+      await page.evaluate((sel) => {
+        if (!sel) { window.scrollTo(0, 0); return; }
+        const el = document.querySelector(sel);
+        window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY);
+        // below the sticky header (and tabs) that now cover the top of the viewport
+        const covered = Math.max(0, ...[...document.querySelectorAll('.top, .tabs')].map((x) => x.getBoundingClientRect().bottom));
+        window.scrollBy(0, -covered - 8);
+      }, at);
+      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: full });
     },
     async close() {
       await browser.close();
