@@ -48,7 +48,68 @@
     $('#splash-title').textContent = c.title || '';
     $('#stock').textContent = `剩余 ${view.stock} 件`;
     $('#poster-btn').hidden = !c.poster_sharing;
-    $('#logo').textContent = (c.title || c.product.name || '店').trim().charAt(0);
+    renderLogo(c);
+    renderLinks(c);
+  }
+
+  // A URL the page may use: what the engine accepts for logo_url and footer_buttons[i].url
+  // (https://…, or a site path with a single leading /; at most 512 bytes; no spaces, quotes, <, >
+  // or control characters), checked again here because the page puts it into href and src. A
+  // backslash is refused too: browsers read "/\host" as "//host", another site.
+  function safeUrl(u) {
+    if (typeof u !== 'string' || !u || u.length > 512 || new TextEncoder().encode(u).length > 512) return '';
+    if (/[\s"'<>\\\u0000-\u001f\u007f]/.test(u)) return '';
+    return /^https:\/\/[^/]/.test(u) || /^\/(?!\/)/.test(u) ? u : '';
+  }
+  page.safeUrl = safeUrl;
+
+  // The merchant's logo, or the title's first character until (and unless) the picture loads: the
+  // <img> joins the page only once loaded, so a broken link never shows a broken-image icon.
+  function renderLogo(c) {
+    const box = $('#logo');
+    const letter = Array.from((c.title || c.product.name || '店').trim())[0] || '店';
+    const url = safeUrl(c.logo_url);
+    if (box.dataset.url === url && box.dataset.letter === letter) return;
+    box.dataset.url = url;
+    box.dataset.letter = letter;
+    box.textContent = letter;
+    box.dataset.logo = url ? 'loading' : 'none';
+    if (!url) return;
+    const img = new Image();
+    img.alt = '';
+    img.decoding = 'async';
+    img.referrerPolicy = 'no-referrer';
+    img.onload = () => {
+      if (box.dataset.url !== url) return; // replaced meanwhile
+      if (!img.naturalWidth) { box.dataset.logo = 'failed'; return; }
+      box.textContent = '';
+      box.appendChild(img);
+      box.dataset.logo = 'loaded';
+    };
+    img.onerror = () => { if (box.dataset.url === url) box.dataset.logo = 'failed'; };
+    img.src = url;
+  }
+
+  // Custom footer buttons (seed 000: 自定义首页底部功能按钮): at most 4, text as text (never HTML),
+  // only links that pass safeUrl. They sit above the fixed bar, which keeps share, poster and buy.
+  function renderLinks(c) {
+    const buttons = (Array.isArray(c.footer_buttons) ? c.footer_buttons : []).slice(0, 4)
+      .map((b) => ({ text: String((b && b.text) || '').trim(), url: safeUrl(b && b.url) }))
+      .filter((b) => b.text && b.url);
+    const nav = $('#links');
+    const key = JSON.stringify(buttons);
+    if (nav.dataset.key === key) return;
+    nav.dataset.key = key;
+    nav.textContent = '';
+    for (const b of buttons) {
+      const a = document.createElement('a');
+      a.href = b.url;
+      a.textContent = b.text;
+      if (b.url.startsWith('https:')) a.rel = 'noopener noreferrer';
+      nav.appendChild(a);
+    }
+    nav.hidden = !buttons.length;
+    document.body.classList.toggle('has-links', buttons.length > 0);
   }
 
   // Everything that needs the module: prices, "分享赚", participants, ticker, splash, gates.
@@ -262,8 +323,13 @@
       const c = page.view.config;
       const earn = e.call('previewOrder', { program: c, order: { order_id: 'earn', buyer_id: page.user.id + 1, sharer_id: page.user.id,
         sharer_has_bought: true, items: [{ units: 1, paid_fen: c.product.price_fen }] } });
-      // The product picture is the page's own inline SVG, so it can never taint the canvas.
-      const art = 'data:image/svg+xml,' + encodeURIComponent($('.hero-art svg').outerHTML.replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" width="390" height="390" '));
+      // The product picture is the page's own inline SVG, so it can never taint the canvas. As a
+      // file it needs its namespace and a size of its own (the page's copy is 100 % wide).
+      const svg = $('.hero-art svg').cloneNode(true);
+      svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+      svg.setAttribute('width', '390');
+      svg.setAttribute('height', '390');
+      const art = 'data:image/svg+xml,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
       const data = { share_url: link.url, title: c.title || c.product.name, nickname: `用户${page.user.id}`, price_fen: c.product.price_fen, product_image_url: art };
       if (earn.ok && earn.items[0].lines[0]) data.commission_fen = earn.items[0].lines[0].amount_fen;
       const result = await SharePoster.renderPoster(e.layoutPoster(data));
