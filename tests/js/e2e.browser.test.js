@@ -24,9 +24,11 @@ test('publish, share, gates, buy, pay, commission, refund claw-back, withdrawal'
   const ed = watch(await merchantCtx.newPage(), errors);
   await ed.goto(`${server.base}/editor.html`);
   await ed.waitForSelector('body[data-ready="1"]');
+  const idle = () => ed.evaluate(() => window.editor.idle()); // the preview follows in the next frame
   await ed.fill('#program-id', String(CAMPAIGN_ID));
   await ed.fill('[data-key="title"]', '春茶尝鲜 · 分享赚');
   await ed.fill('[data-key="commission_per_unit_fen"]', '5');
+  await idle();
   await ed.fill('[data-key="product.stock"]', '50');
   await ed.selectOption('[data-key="refund_policy"]', 'proportional');
   await ed.fill('[data-key="hold_days"]', '0');
@@ -34,15 +36,27 @@ test('publish, share, gates, buy, pay, commission, refund claw-back, withdrawal'
   await ed.check('[data-key="fans_only"]');
   await ed.uncheck('[data-key="splash_ad"]');
   await ed.fill('[data-key="s.refund"]', '33');
+  // The merchant's logo and one footer button (when this engine build knows them).
+  const links = await ed.evaluate(() => window.editor.links);
+  if (links) {
+    await ed.fill('[data-key="logo_url"]', '/demo-logo.svg');
+    await ed.click('[data-buttons="1"]');
+    await idle();
+    await ed.fill('[data-key="footer_buttons[0].text"]', '关注公众号');
+    await ed.fill('[data-key="footer_buttons[0].url"]', '/index.html');
+  }
   // A field error shows at the field, from the engine, and goes away when fixed.
   await ed.fill('[data-key="commission_per_unit_fen"]', '0.1');
+  await idle();
   assert.equal(await ed.getAttribute('[data-path="commission_per_unit_fen"]', 'data-code'), 'E_CAMPAIGN_COMMISSION_RANGE');
   assert.match(await ed.textContent('[data-path="commission_per_unit_fen"] em'), /0\.3 元至 200 元/);
   // A platform limit is a warning at the field: a red packet carries at least ¥1.
   await ed.fill('[data-key="commission_per_unit_fen"]', '0.5');
+  await idle();
   assert.equal(await ed.getAttribute('[data-path="commission_per_unit_fen"]', 'data-code'), 'W_RED_PACKET_MIN');
   assert.match(await ed.textContent('#warnings'), /单个红包至少 1 元/);
   await ed.fill('[data-key="commission_per_unit_fen"]', '5');
+  await idle();
   assert.equal(await ed.getAttribute('[data-path="commission_per_unit_fen"]', 'data-code'), null);
   const previewEarn = (await ed.textContent('.grade tr[data-beneficiary="101"] .amount')).trim();
   const previewClaw = (await ed.textContent('#refund-preview .money')).trim();
@@ -50,6 +64,7 @@ test('publish, share, gates, buy, pay, commission, refund claw-back, withdrawal'
   assert.equal(previewEarn, '¥5.00');
   assert.equal(previewFreeze, '¥250.00');
   await ui.shot(ed, 'editor-campaign');
+  await ui.shot(ed, 'editor-campaign-preview', { at: '#preview' });
   await ed.click('#publish');
   await ed.waitForFunction(() => document.querySelector('#program-status').textContent.includes('已发布'));
   const bal = await server.merchant('GET', '/api/merchant/balance');
@@ -82,6 +97,10 @@ test('publish, share, gates, buy, pay, commission, refund claw-back, withdrawal'
   await page.goto(`${shareUrl}&user=${BUYER}`);
   await page.waitForSelector('body[data-ready="1"]');
   assert.equal(await page.getAttribute('body', 'data-attributed'), 'true');
+  if (links) {
+    await page.waitForSelector('#logo[data-logo="loaded"] img');
+    assert.deepEqual(await page.$$eval('#links a', (a) => a.map((x) => x.textContent)), ['关注公众号']);
+  }
   const codes = await page.$$eval('#reasons li', (li) => li.map((x) => x.dataset.code));
   assert.deepEqual(codes, ['G_NOT_FAN', 'G_REGION_MISSING']);
   assert.equal(await page.isDisabled('#buy-btn'), true);
@@ -119,7 +138,8 @@ test('publish, share, gates, buy, pay, commission, refund claw-back, withdrawal'
   await me.waitForSelector(line);
   assert.equal(await me.getAttribute(line, 'data-state'), 'available');
   assert.equal((await me.textContent(`${line} .money`)).trim(), '¥10.00'); // 2 units × the previewed ¥5.00
-  assert.match(await me.textContent(`${line} .why`), /好友通过您分享的链接购买/);
+  // Why: the stored attribution decision in words when the server sends it, else who bought.
+  assert.match(await me.textContent(`${line} .why`), /好友通过您分享的链接购买|通过其分享链接进入/);
   assert.equal((await me.textContent('#w-available')).trim(), '¥10.00');
 
   // 6. A refund of ¥33 (of ¥198 paid) claws back what the editor previewed for that refund... scaled:

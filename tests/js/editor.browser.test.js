@@ -1,7 +1,9 @@
 // The merchant editor in headless Chromium against the real server: for several distribution
 // configs, what the editor previews (each beneficiary's commission, a refund's claw-back) is what
 // the server then settles for the same order through real share links, applications and payment.
-// Also: errors and warnings at their fields, and the keystroke-to-preview time (target <= 16 ms).
+// Also: errors and warnings at their fields; the preview is one update per animation frame that
+// changes only what changed and asks the engine only what changed (its speed is measured by
+// scripts/bench-pages.sh, not here); the campaign's logo and footer buttons.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -20,11 +22,14 @@ const CONFIGS = [
     price: 3900, cost: 3700, units: 2, sample: { 's.units': '2', 's.paid': '78', 's.cost': '37', 's.refund': '13' }, refund: 1300 },
 ];
 
+// The preview follows an input in the next animation frame: wait for it before reading the page.
+const idle = (page) => page.evaluate(() => window.editor.idle());
 async function setField(page, key, value) {
   const sel = `[data-key="${key}"]`;
   const tag = await page.$eval(sel, (el) => el.tagName);
   if (tag === 'SELECT') await page.selectOption(sel, value);
   else await page.fill(sel, value);
+  await idle(page);
 }
 
 test('the editor previews what the server settles, for several configs', { timeout: 300000 }, async (t) => {
@@ -58,17 +63,47 @@ test('the editor previews what the server settles, for several configs', { timeo
   assert.equal(await page.getAttribute('[data-path="hold_days"]', 'data-code'), 'W_NO_HOLD');
   assert.match(await page.textContent('#switch-preview'), /05:00 生效/);
 
-  // Keystroke to updated preview, measured in the page (event time -> DOM updated and laid out).
-  await page.evaluate(() => { window.editor.timings.length = 0; });
-  await page.fill('[data-key="s.paid"]', '');
-  await page.type('[data-key="s.paid"]', '12345.67', { delay: 20 });
-  await page.fill('[data-key="rates_bp[0]"]', '');
-  await page.type('[data-key="rates_bp[0]"]', '12.5', { delay: 20 });
-  const timings = (await page.evaluate(() => window.editor.timings)).sort((a, b) => a - b);
-  const median = timings[Math.floor(timings.length / 2)];
-  console.log(`# editor keystroke -> preview: median ${median.toFixed(2)} ms, max ${timings[timings.length - 1].toFixed(2)} ms over ${timings.length} keys`);
-  assert.ok(timings.length >= 10);
-  assert.ok(median <= 16, `median ${median} ms`);
+  // Many inputs before a frame cost one preview, which shows the last of them; an unchanged
+  // program is not validated again; an amount that changes is patched into the same table row.
+  const before = await page.evaluate(() => {
+    const ed = window.editor;
+    ed.calls = [];
+    const call = ed.engine.call;
+    ed.engine.call = function (name, request) { ed.calls.push(name); return call.call(this, name, request); };
+    document.querySelector('tr[data-beneficiary="101"]')._kept = 'kept';
+    ed.timings.length = 0;
+    return document.querySelector('tr[data-beneficiary="101"] .amount').textContent;
+  });
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-key="s.paid"]');
+    for (const v of ['1', '12', '123', '1234']) { el.value = v; el.dispatchEvent(new Event('input', { bubbles: true })); }
+  });
+  await idle(page);
+  const after = await page.evaluate(() => ({
+    updates: window.editor.timings.length,
+    calls: window.editor.calls.slice(),
+    kept: document.querySelector('tr[data-beneficiary="101"]')._kept,
+    amount: document.querySelector('tr[data-beneficiary="101"] .amount').textContent,
+  }));
+  assert.equal(after.updates, 1, 'four inputs in one task, one preview');
+  assert.equal(after.kept, 'kept', 'the row is patched, not rebuilt');
+  assert.notEqual(after.amount, before);
+  assert.equal(after.amount, e.previewGrades(await page.evaluate(() => window.editor.last.program),
+    await page.evaluate(() => ({ order_id: 'x', buyer_id: 201, bound_distributor_id: 101,
+      distributors: [{ id: 101, inviter_id: 102 }, { id: 102, inviter_id: 103 }, { id: 103 }], items: [{ product_id: 'sample', units: 1, paid_fen: 123400, unit_cost_fen: 5000 }] })))
+    .grades[0].preview.items[0].lines[0].amount_text, 'the preview shows the last value (¥1234)');
+  assert.ok(!after.calls.includes('validateProgram'), `the program did not change: ${after.calls}`);
+  assert.ok(!after.calls.includes('previewModeSwitch'), `nor the switch: ${after.calls}`);
+  assert.ok(after.calls.includes('previewGrades'));
+  assert.equal(after.calls.filter((n) => n === 'formatMoney').length, 1, 'one formatMoney for every amount in the extras');
+  // A program field does ask again; a typed value the page cannot read is not also "required".
+  await page.evaluate(() => { window.editor.calls.length = 0; });
+  await setField(page, 'rates_bp[1]', '6');
+  assert.ok((await page.evaluate(() => window.editor.calls)).includes('validateProgram'));
+  await setField(page, 'rates_bp[1]', '6.x');
+  assert.equal(await page.textContent('[data-path="rates_bp[1]"] em'), '请输入百分比，最多两位小数');
+  await setField(page, 'rates_bp[1]', '20');
+  await setField(page, 's.paid', '99');
 
   // The shared chain for every program: 103 <- 102 <- 101, customer 201 bound to 101.
   for (const c of CONFIGS) {
@@ -120,5 +155,73 @@ test('the editor previews what the server settles, for several configs', { timeo
       assert.equal(e.formatMoney([Number(level1.clawed)]).texts[0], claw, 'the claw-back is what the editor previewed');
     });
   }
+
+  await t.test('campaign logo and footer buttons: errors at the field, then safe on the page', async (st) => {
+    // The page's own check of a URL it puts into src/href (the engine's rule, and no backslash).
+    const act = watch(await ctx.newPage(), errors);
+    await act.goto(`${server.base}/activity.html?id=1001&user=201`);
+    await act.waitForSelector('body[data-ready="1"]');
+    const urls = await act.evaluate(() => ['https://example.com/a.png', '/logo.png', 'javascript:alert(1)', '//evil.example/x', '/\\evil.example',
+      'http://example.com/', 'https://', 'https://a b', '/a"b', '/a<b', 'data:image/png;base64,AAAA', `/${'a'.repeat(511)}`, `/${'a'.repeat(512)}`]
+      .map((u) => window.activity.safeUrl(u) === u));
+    assert.deepEqual(urls, [true, true, false, false, false, false, false, false, false, false, false, true, false]);
+    assert.equal(await act.getAttribute('#logo', 'data-logo'), 'none');
+    assert.equal(await act.$$eval('#logo img', (x) => x.length), 0);
+    await act.close();
+
+    if (!(await page.evaluate(() => window.editor.links))) {
+      st.skip('this engine build does not know logo_url / footer_buttons yet (E_UNKNOWN_FIELD)');
+      return;
+    }
+    await page.click('[data-kind="campaign"]');
+    await page.fill('#program-id', '3101');
+    await setField(page, 'title', '茶礼 · 链接');
+    await setField(page, 'logo_url', 'javascript:alert(1)');
+    assert.equal(await page.getAttribute('[data-path="logo_url"]', 'data-code'), 'E_URL');
+    await page.click('[data-buttons="1"]');
+    await page.click('[data-buttons="1"]');
+    await idle(page);
+    assert.equal(await page.$$eval('[data-key^="footer_buttons["]', (x) => x.length), 4);
+    await setField(page, 'footer_buttons[0].url', 'http://example.com/');
+    assert.equal(await page.getAttribute('[data-path="footer_buttons[0].text"]', 'data-code'), 'E_REQUIRED');
+    assert.equal(await page.getAttribute('[data-path="footer_buttons[0].url"]', 'data-code'), 'E_URL');
+    assert.equal(await page.getAttribute('[data-path="footer_buttons[1].url"]', 'data-code'), 'E_REQUIRED', 'a button needs a link');
+    await setField(page, 'footer_buttons[0].text', '关注公众号领取优惠');
+    assert.equal(await page.getAttribute('[data-path="footer_buttons[0].text"]', 'data-code'), 'E_TOO_LONG');
+    assert.equal(await page.getAttribute('body', 'data-valid'), 'false');
+    await ui.shot(page, 'editor-links-errors', { at: '[data-path="logo_url"]' });
+    await setField(page, 'logo_url', '/demo-logo.svg');
+    await setField(page, 'footer_buttons[0].text', '<i>官网');
+    await setField(page, 'footer_buttons[0].url', 'https://example.com/');
+    await setField(page, 'footer_buttons[1].text', '关注公众号');
+    await setField(page, 'footer_buttons[1].url', '/index.html');
+    assert.equal(await page.getAttribute('body', 'data-valid'), 'true', await page.textContent('#form-errors'));
+    await page.click('#publish');
+    await page.waitForFunction(() => document.querySelector('#program-status').textContent.includes('已发布'));
+
+    const view = watch(await ctx.newPage(), errors);
+    await view.goto(`${server.base}/activity.html?id=3101&user=201`);
+    await view.waitForSelector('body[data-ready="1"]');
+    await view.waitForSelector('#logo[data-logo="loaded"] img');
+    if (await view.isVisible('#splash')) await view.click('#splash-skip');
+    const links = await view.$$eval('#links a', (a) => a.map((x) => [x.textContent, x.getAttribute('href'), x.children.length]));
+    assert.deepEqual(links, [['<i>官网', 'https://example.com/', 0], ['关注公众号', '/index.html', 0]], 'text as text, only the validated links');
+    for (const sel of ['#buy-btn', '#share-btn', '#poster-btn']) assert.equal(await view.isVisible(sel), true, `${sel} stays`);
+    const [linksBox, barBox] = [await view.$eval('#links', (x) => x.getBoundingClientRect().bottom), await view.$eval('#bar', (x) => x.getBoundingClientRect().top)];
+    assert.ok(linksBox <= barBox + 1, 'the merchant buttons sit above the fixed bar');
+    await ui.shot(view, 'activity-links');
+
+    // A logo that fails to load leaves the title's first character, and no <img> at all.
+    const list = await server.merchant('GET', '/api/merchant/programs');
+    const config = list.body.programs.find((x) => Number(x.program_id) === 3101).config;
+    const put = await server.merchant('PUT', '/api/merchant/programs/3101', { config: { ...config, logo_url: '/no-such-logo.png' } });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    await view.reload();
+    await view.waitForSelector('#logo[data-logo="failed"]');
+    assert.equal(await view.$$eval('#logo img', (x) => x.length), 0);
+    assert.equal(await view.textContent('#logo'), '茶');
+    await view.close();
+  });
+
   assert.deepEqual(errors, []);
 });

@@ -7,8 +7,12 @@
   'use strict';
   const { $, $$, esc, toast } = App;
   const HOUR = 3600000;
-  const ed = { kind: 'campaign', engine: null, values: {}, gradeCount: 2, status: null, timings: [], last: null };
+  // timings: per preview update, event time -> DOM updated and laid out (ms); work: the update's own
+  // main-thread time (ms). frame/since: the pending animation frame and the earliest event it serves.
+  const ed = { kind: 'campaign', engine: null, values: {}, gradeCount: 2, buttonCount: 0, status: null, timings: [], work: [], last: null,
+    frame: 0, since: null, needForm: false, waiters: [], marks: new Map(), byPath: new Map(), memo: new Map(), links: true };
   window.editor = ed; // for tests and the benchmark
+  const MAX_BUTTONS = 4;
 
   const BOOL = (path, label) => ['bool', path, label];
   const CAMPAIGN = () => [
@@ -23,17 +27,23 @@
     BOOL('buy_before_distributing', '购买后才能参与分销'), BOOL('show_participants', '显示参与人数'), BOOL('fans_only', '仅限公众号粉丝'),
     BOOL('splash_ad', '进入时显示开屏广告'), BOOL('ticker', '滚动显示最新订单'), BOOL('poster_sharing', '允许海报分享'),
     BOOL('password_protected', '活动密码'),
+    // Seed 000 高级设置: the merchant's logo and the page's custom footer buttons (公众号 / 官网引流).
+    ['url', 'logo_url', '企业 LOGO 图片地址（https:// 或 / 开头，留空显示标题首字）'],
+    ['group', 'footer_buttons', `首页底部按钮（最多 ${MAX_BUTTONS} 个，可链接公众号或官网）`],
+    ...Array.from({ length: ed.buttonCount }, (_, b) => [
+      ['text', `footer_buttons[${b}].text`, `按钮 ${b + 1} 文字（最多 8 字）`], ['url', `footer_buttons[${b}].url`, `按钮 ${b + 1} 链接`]]).flat(),
+    ['buttons'],
   ];
   function levelsKey() {
     const v = ed.values;
     if ((v.mode || 'rate') === 'rate' && (v.reward || 'cash') === 'cash') return 'rates_bp';
     return v.reward === 'points' ? 'per_unit_points' : 'per_unit_fen';
   }
-  function levelField(prefix, i, label) {
+  function levelField(prefix, i, label, placeholder) {
     const k = levelsKey();
     const type = k === 'rates_bp' ? 'pct' : k === 'per_unit_points' ? 'int' : 'yuan';
     const unit = k === 'rates_bp' ? '%' : k === 'per_unit_points' ? '积分/件' : '元/件';
-    return [type, `${prefix}${k}[${i}]`, `${label}（${unit}）`];
+    return [type, `${prefix}${k}[${i}]`, `${label}（${unit}）`, placeholder];
   }
   const DISTRIBUTION = () => {
     const depth = Number(ed.values.depth || 2);
@@ -50,7 +60,7 @@
       ['enum', 'rounding', '分以下取整', [['floor', '向下取整（默认）'], ['half_up', '四舍五入']]]);
     for (let g = 0; g < ed.gradeCount; g++) {
       f.push(['group', `grades[${g}]`, `等级 ${g + 1}`], ['text', `grades[${g}].name`, '等级名称']);
-      for (let i = 0; i < depth; i++) f.push(levelField(`grades[${g}].`, i, `第 ${i + 1} 级（留空用默认）`));
+      for (let i = 0; i < depth; i++) f.push(levelField(`grades[${g}].`, i, `第 ${i + 1} 级`, '留空用默认'));
       if (g > 0) f.push(['int', `grades[${g}].thresholds.paid_orders`, '升级条件：支付订单数']);
     }
     f.push(['grades']);
@@ -88,12 +98,22 @@
     };
   }
 
+  // Enum fields whose options are too long for half the phone's width.
+  const WIDE = new Set(['title', 'self_purchase', 'refund_policy']);
   function fieldHtml([type, path, label, options]) {
     const v = ed.values[path];
-    if (type === 'group') return `<h3 class="group" data-path="${path}">${esc(label)}</h3>`;
+    if (type === 'group') {
+      const note = path === 'footer_buttons' && !ed.links ? '<small class="muted">（当前引擎版本暂不支持，发布时不会提交）</small>' : '';
+      return `<h3 class="group" data-path="${path}">${esc(label)}${note}</h3>`;
+    }
     if (type === 'grades') {
       return `<div class="ed-actions small"><button type="button" class="btn ghost small" data-grades="1"${ed.gradeCount >= 5 ? ' disabled' : ''}>＋ 添加等级</button>` +
         `<button type="button" class="btn ghost small" data-grades="-1"${ed.gradeCount <= 0 ? ' disabled' : ''}>－ 删除等级</button></div>`;
+    }
+    if (type === 'buttons') {
+      const off = ed.links ? '' : ' disabled';
+      return `<div class="ed-actions small"><button type="button" class="btn ghost small" data-buttons="1"${ed.buttonCount >= MAX_BUTTONS ? ' disabled' : off}>＋ 添加按钮</button>` +
+        `<button type="button" class="btn ghost small" data-buttons="-1"${ed.buttonCount <= 0 ? ' disabled' : off}>－ 删除按钮</button></div>`;
     }
     const id = `f-${path.replace(/[^a-z0-9]/gi, '_')}`;
     if (type === 'bool') {
@@ -103,19 +123,26 @@
     if (type === 'enum') {
       input = `<select id="${id}" data-key="${path}">${options.map(([k, t]) => `<option value="${k}"${String(v) === k ? ' selected' : ''}>${esc(t)}</option>`).join('')}</select>`;
     } else {
-      const mode = type === 'int' ? 'numeric' : type === 'yuan' || type === 'pct' ? 'decimal' : 'text';
-      input = `<input id="${id}" data-key="${path}" ${type === 'time' ? 'type="datetime-local"' : `inputmode="${mode}"`} value="${esc(v == null ? '' : v)}">`;
+      const mode = type === 'int' ? 'numeric' : type === 'yuan' || type === 'pct' ? 'decimal' : type === 'url' ? 'url' : 'text';
+      const extra = (type === 'time' ? ' type="datetime-local"' : ` inputmode="${mode}"`) + (options ? ` placeholder="${esc(options)}"` : '') +
+        (type === 'url' ? ' spellcheck="false" autocapitalize="off"' : '') + (type === 'url' && !ed.links ? ' disabled' : '');
+      input = `<input id="${id}" data-key="${path}"${extra} value="${esc(v == null ? '' : v)}">`;
     }
-    const wide = type === 'time' || type === 'list' || path === 'title' ? ' wide' : '';
+    const wide = type === 'time' || type === 'list' || type === 'url' || WIDE.has(path) ? ' wide' : '';
     return `<label class="field${wide}" data-path="${path}"><span>${esc(label)}</span>${input}<em class="error"></em></label>`;
   }
 
+  // The form for the kind. Keeps the focused field focused (a select that reshapes the form).
   function renderForm() {
+    const active = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
     ed.fields = ed.kind === 'campaign' ? CAMPAIGN() : DISTRIBUTION();
     ed.types = {};
     for (const f of [...ed.fields, ...SAMPLE()]) ed.types[f[1]] = f[0];
     $('#fields').innerHTML = ed.fields.map(fieldHtml).join('');
     $('#sample').innerHTML = SAMPLE().map(fieldHtml).join('');
+    ed.byPath = new Map($$('[data-path]', $('#form')).map((el) => [el.dataset.path, el]));
+    ed.marks = new Map();
+    if (active) { const el = $(`[data-key="${CSS.escape(active)}"]`); if (el) el.focus(); }
   }
 
   // path "grades[1].rates_bp[0]" -> ['grades', 1, 'rates_bp', 0]
@@ -134,6 +161,7 @@
   function parse(type, text) {
     if (type === 'bool') return { value: !!text };
     if (type === 'text' || type === 'enum') return { value: text == null ? '' : String(text) };
+    if (type === 'url') return { value: String(text == null ? '' : text).trim() };
     const t = String(text == null ? '' : text).trim();
     if (type === 'list') return { value: t ? t.split(/[,，\s]+/).filter(Boolean) : [] };
     if (t === '') return { blank: true };
@@ -151,10 +179,12 @@
     const local = [];
     const depth = Number(ed.values.depth || 2);
     for (const [path, type] of Object.entries(ed.types)) {
-      if (type === 'group' || type === 'grades') continue;
+      if (type === 'group' || type === 'grades' || type === 'buttons') continue;
       const r = parse(type, ed.values[path]);
       if (r.error) { local.push({ code: 'E_INPUT', path: `program.${path}`, message: r.error }); continue; }
       if (path.startsWith('s.')) { sample[path.slice(2)] = r.value; continue; }
+      // The engine takes a button without a link (and the page would drop it): say so here.
+      if (ed.links && /^footer_buttons\[\d+\]\.url$/.test(path) && r.value === '') local.push({ code: 'E_REQUIRED', path: `program.${path}`, message: '请填写按钮链接' });
       if (r.blank) {
         // A grade's blank level uses the default (null); a blank program field is left to the engine.
         if (/^grades\[\d+\]\.(rates_bp|per_unit_fen|per_unit_points)\[/.test(path)) setPath(program, path, null);
@@ -175,8 +205,16 @@
         });
         if (!program.grades.length) delete program.grades;
       }
-    } else if (!program.allowed_regions || !program.allowed_regions.length) {
-      delete program.allowed_regions;
+    } else {
+      if (!program.allowed_regions || !program.allowed_regions.length) delete program.allowed_regions;
+      // Logo and footer buttons: only what the merchant filled in, only when the engine knows them.
+      if (!ed.links || !program.logo_url) delete program.logo_url;
+      const buttons = Array.from({ length: ed.buttonCount }, (_, i) => {
+        const b = (program.footer_buttons || [])[i] || {};
+        return { text: b.text || '', url: b.url || '' };
+      });
+      if (ed.links && buttons.length) program.footer_buttons = buttons;
+      else delete program.footer_buttons;
     }
     return { program, sample, local };
   }
@@ -191,132 +229,255 @@
       distributors: [{ id: 101, inviter_id: 102 }, { id: 102, inviter_id: 103 }, { id: 103 }], items: [item] };
   }
 
-  // Marks every problem at its field (walking up the path when no field has it exactly).
-  function markErrors(problems, cls) {
+  // The field for a problem's path: the path itself, else its first element (rates_bp ->
+  // rates_bp[0]), else the same one level up (grades[1].name -> grades[1]).
+  function fieldFor(rawPath) {
+    let path = (rawPath || '').replace(/^(program|config)\./, '');
+    while (path) {
+      const el = ed.byPath.get(path);
+      if (el) return el;
+      for (const [k, first] of ed.byPath) if (k.startsWith(path + '[')) return first;
+      const up = path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+      if (up === path) break;
+      path = up;
+    }
+    return null;
+  }
+  // Texts that say more at the field than the engine's generic ones.
+  function zhAt(p) {
+    if (p.code === 'E_URL') return '请填写 https:// 开头的链接，或以 / 开头的站内路径（不含空格、引号和尖括号）';
+    if (/footer_buttons\[\d+\]\.text$/.test(p.path) && p.code === 'E_TOO_LONG') return '最多 8 个字';
+    if (/footer_buttons\[\d+\]\.text$/.test(p.path) && p.code === 'E_REQUIRED') return '请填写按钮文字';
+    if (p.code === 'E_REQUIRED' && p.message && /[\u4e00-\u9fff]/.test(p.message)) return p.message; // the page's own
+    return App.zh(p);
+  }
+  // Problems -> marks wanted ({el -> cls, text, code}); returns the problems no field took.
+  function place(problems, cls, marks) {
     const rest = [];
     for (const p of problems) {
-      let path = (p.path || '').replace(/^(program|config)\./, '');
-      let el = null;
-      while (path && !(el = document.querySelector(`[data-path="${CSS.escape(path)}"]`))) {
-        path = path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
-        if (!/[.[]/.test(path) && !document.querySelector(`[data-path="${CSS.escape(path)}"]`)) break;
-      }
-      if (!el && path) el = document.querySelector(`[data-path="${CSS.escape(path)}"]`) || document.querySelector(`[data-path^="${CSS.escape(path)}["]`);
+      const el = fieldFor(p.path);
       if (!el) { rest.push(p); continue; }
-      el.classList.add(cls);
-      const em = el.querySelector('em') || el;
-      if (em.tagName === 'EM') em.textContent = (em.textContent ? em.textContent + '；' : '') + App.zh(p);
-      else el.dataset.error = App.zh(p);
-      el.dataset.code = p.code;
+      const text = zhAt(p);
+      const m = marks.get(el);
+      if (!m) marks.set(el, { cls, text, code: p.code });
+      else if (!m.text.split('；').includes(text)) m.text += '；' + text;
     }
     return rest;
   }
-  function clearMarks() {
-    $$('[data-path]').forEach((el) => {
-      el.classList.remove('bad', 'warned');
-      delete el.dataset.code;
+  // Applies the wanted marks, touching only the fields whose mark changed.
+  function applyMarks(marks) {
+    const show = (el, m) => {
       const em = el.querySelector('em');
-      if (em) em.textContent = '';
-    });
+      if (em) em.textContent = m ? m.text : '';
+      else if (m) el.dataset.error = m.text;
+      else delete el.dataset.error;
+    };
+    for (const [el, old] of ed.marks) {
+      if (marks.has(el)) continue;
+      el.classList.remove(old.cls);
+      delete el.dataset.code;
+      show(el, null);
+    }
+    for (const [el, m] of marks) {
+      const old = ed.marks.get(el);
+      if (old && old.cls === m.cls && old.text === m.text && old.code === m.code) continue;
+      if (old && old.cls !== m.cls) el.classList.remove(old.cls);
+      el.classList.add(m.cls);
+      el.dataset.code = m.code;
+      show(el, m);
+    }
+    ed.marks = marks;
+  }
+
+  // DOM updates that touch only what changed: text, and HTML patched into the existing nodes
+  // (same tag: attributes and text updated in place; otherwise the node is replaced).
+  const scratch = document.createElement('template');
+  function setText(el, text) {
+    if (el._text !== text) { el._text = text; el.textContent = text; }
+  }
+  function setData(el, key, value) {
+    if (el.dataset[key] !== value) el.dataset[key] = value;
+  }
+  function patch(el, html) {
+    if (el._html === html) return;
+    el._html = html;
+    scratch.innerHTML = html;
+    morph(el, scratch.content);
+  }
+  function morph(to, from) {
+    let a = to.firstChild;
+    let b = from.firstChild;
+    while (b) {
+      const next = b.nextSibling;
+      if (!a) {
+        to.appendChild(b);
+      } else if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) {
+        to.replaceChild(b, a);
+        a = b.nextSibling;
+      } else {
+        if (a.nodeType === 1) {
+          for (const { name, value } of b.attributes) if (a.getAttribute(name) !== value) a.setAttribute(name, value);
+          for (const { name } of [...a.attributes]) if (!b.hasAttribute(name)) a.removeAttribute(name);
+          morph(a, b);
+        } else if (a.nodeValue !== b.nodeValue) {
+          a.nodeValue = b.nodeValue;
+        }
+        a = a.nextSibling;
+      }
+      b = next;
+    }
+    while (a) { const n = a.nextSibling; to.removeChild(a); a = n; }
+  }
+
+  // One engine answer per verb is kept: a keystroke in the sample order does not re-validate the
+  // program, and an unchanged request is not sent again.
+  function cached(name, request) {
+    const key = JSON.stringify(request);
+    const hit = ed.memo.get(name);
+    if (hit && hit.key === key) return hit.result;
+    const result = ed.engine.call(name, request);
+    ed.memo.set(name, { key, result });
+    return result;
   }
 
   const ROLE_ZH = { distributor: '推广员', inviter: '邀请人', sharer: '分享人', agent_province: '省代理', agent_city: '市代理', agent_district: '区代理' };
   const RULE_ZH = { product_grade: '商品等级', product: '商品', grade: '等级', program: '默认', campaign: '每件佣金', regional_agent: '区域代理' };
 
-  // The whole preview, synchronously: one validate, one previewGrades, a refund, a budget or a switch.
+  // The whole preview from the form as it is now: validate, previewGrades, a refund, a budget or
+  // a mode switch, and one formatMoney for their amounts; each verb is asked only when its request
+  // changed. Writes only the parts of the page whose text changed.
   function preview() {
-    const e = ed.engine;
-    if (!e) return;
+    if (!ed.engine) return;
     const { program, sample, local } = build();
     ed.last = { program, sample };
-    clearMarks();
-    const v = e.call('validateProgram', { program });
-    const errors = [...local, ...(v.ok ? [] : v.errors)];
-    const unplaced = markErrors(errors, 'bad');
-    if (v.ok) markErrors(v.warnings, 'warned');
-    $('#form-errors').textContent = unplaced.map((p) => `${p.path}: ${App.zh(p)}`).join('；');
-    $('#warnings').innerHTML = (v.ok ? v.warnings : []).map((w) => `<li class="warn" data-code="${w.code}">⚠ ${esc(App.zh(w))}</li>`).join('');
-    document.body.dataset.valid = String(v.ok && !local.length);
-    if (!v.ok || local.length) {
-      $('#grades').innerHTML = `<p class="error">有 ${errors.length} 处需要修改，已在左侧标出。</p>`;
-      $('#extras').innerHTML = '';
-      $('#rules-version').textContent = '';
-      return;
+    const v = cached('validateProgram', { program });
+    // A field the page could not read already says why; the engine's "required" there is noise.
+    const localPaths = new Set(local.map((p) => p.path));
+    const errors = [...local, ...(v.ok ? [] : v.errors.filter((p) => !localPaths.has(p.path)))];
+    const marks = new Map();
+    const unplaced = place(errors, 'bad', marks);
+    const warnings = v.ok ? v.warnings : [];
+    place(warnings, 'warned', marks);
+    patch($('#warnings'), warnings.map((w) => `<li class="warn" data-code="${w.code}">⚠ ${esc(App.zh(w))}</li>`).join(''));
+    const valid = v.ok && !local.length;
+    setData(document.body, 'valid', String(valid));
+    let grades = '';
+    let more = '';
+    let summary;
+    if (!valid) {
+      const n = new Set([...marks].filter(([, m]) => m.cls === 'bad').map(([el]) => el)).size + unplaced.length;
+      grades = `<p class="error">有 ${n} 处需要修改，已在表单中标出。</p>`;
+      summary = { bad: true, text: `有 ${n} 处需要修改` };
+    } else {
+      const g = cached('previewGrades', { program, order: sampleOrder(program, sample) });
+      if (!g.ok) {
+        const rest = place(g.errors, 'bad', marks);
+        grades = `<p class="error">${esc(rest.map(App.zh).join('；') || '示例订单有误')}</p>`;
+        summary = { bad: true, text: '示例订单有误' };
+      } else {
+        grades = g.grades.map(gradeHtml(g.show_grades)).join('');
+        more = extras(program, sample, g.grades[0].preview);
+        const t = g.grades[0].preview.totals;
+        summary = { bad: false, text: `${g.show_grades ? g.grades[0].name + ' · ' : ''}佣金合计 ${t.cash_text}${t.margin_text ? ` · 毛利 ${t.margin_text}` : ''}` };
+      }
     }
-    const order = sampleOrder(program, sample);
-    const g = e.call('previewGrades', { program, order });
-    if (!g.ok) {
-      const rest = markErrors(g.errors, 'bad');
-      $('#grades').innerHTML = `<p class="error">${esc(rest.map(App.zh).join('；') || '示例订单有误')}</p>`;
-      return;
-    }
-    $('#grades').innerHTML = g.grades.map(({ grade, name, preview: p }) => {
-      const lines = p.items.flatMap((it) => it.lines);
-      return `<div class="grade" data-grade="${esc(grade || '')}">${g.show_grades ? `<h3>${esc(name)}</h3>` : ''}
-        <table><tr><th>级</th><th>角色</th><th>用户</th><th>规则</th><th class="num">佣金</th></tr>
-        ${lines.map((l) => `<tr data-beneficiary="${l.beneficiary_id}" data-level="${l.level || ''}"><td>${l.level || ''}</td><td>${ROLE_ZH[l.role] || l.role}</td>
-          <td>${l.beneficiary_id}</td><td>${RULE_ZH[l.rule] || l.rule}${l.rate_bp != null ? ' ' + App.percentText(l.rate_bp) : ''}${l.clipped ? ' <span class="pill orange">已限额</span>' : ''}</td>
-          <td class="num money amount">${l.amount_text || `${l.amount_points} 积分`}</td></tr>`).join('')}
-        ${p.skipped.map((s) => `<tr><td>${s.level}</td><td colspan="4" class="muted">${esc(ShareEngine.skipReasonZh(s))}</td></tr>`).join('')}
-        </table><p class="totals">佣金合计 <b class="money total">${p.totals.cash_text}</b>${p.totals.margin_text ? ` · 商家毛利 <b class="margin">${p.totals.margin_text}</b>` : ''}</p></div>`;
-    }).join('');
-    $('#extras').innerHTML = extras(e, program, sample, g.grades[0].preview);
-    $('#rules-version').textContent = `规则版本 ${v.rules_version}`;
+    applyMarks(marks);
+    setText($('#form-errors'), unplaced.map((p) => `${p.path}: ${App.zh(p)}`).join('；'));
+    patch($('#grades'), grades);
+    patch($('#extras'), more);
+    setText($('#rules-version'), valid ? `规则版本 ${v.rules_version}` : '');
+    setText($('#ed-summary-text'), summary.text);
+    setData($('#ed-summary'), 'bad', String(summary.bad));
   }
 
-  function extras(e, program, s, first) {
-    const out = [];
+  const gradeHtml = (showGrades) => ({ grade, name, preview: p }) => {
+    const lines = p.items.flatMap((it) => it.lines);
+    return `<div class="grade" data-grade="${esc(grade || '')}">${showGrades ? `<h3>${esc(name)}</h3>` : ''}
+      <table><tr><th>级</th><th>角色</th><th>用户</th><th>规则</th><th class="num">佣金</th></tr>
+      ${lines.map((l) => `<tr data-beneficiary="${l.beneficiary_id}" data-level="${l.level || ''}"><td>${l.level || ''}</td><td>${ROLE_ZH[l.role] || l.role}</td>
+        <td>${l.beneficiary_id}</td><td>${RULE_ZH[l.rule] || l.rule}${l.rate_bp != null ? ' ' + App.percentText(l.rate_bp) : ''}${l.clipped ? ' <span class="pill orange">已限额</span>' : ''}</td>
+        <td class="num money amount">${l.amount_text || `${l.amount_points} 积分`}</td></tr>`).join('')}
+      ${p.skipped.map((s) => `<tr><td>${s.level}</td><td colspan="4" class="muted">${esc(ShareEngine.skipReasonZh(s))}</td></tr>`).join('')}
+      </table><p class="totals">佣金合计 <b class="money total">${p.totals.cash_text}</b>${p.totals.margin_text ? ` · 商家毛利 <b class="margin">${p.totals.margin_text}</b>` : ''}</p></div>`;
+  };
+
+  // Refund claw-back, campaign budget, mode switch: their engine answers first, then one
+  // formatMoney for every amount they show.
+  function extras(program, s, first) {
     const line = first.items[0] && first.items[0].lines[0];
-    if (line && line.amount_fen != null && s.refund) {
-      const r = e.call('previewRefund', { program, line: { amount: line.amount_fen, item_paid_fen: first.items[0].paid_fen, basis: line.basis,
-        ...(line.basis === 'rate' ? { rate_bp: line.rate_bp } : {}) }, refunds: [{ amount_fen: s.refund, line_state: 'frozen' }] });
-      if (r.ok) {
-        const [refund, claw, left] = App.money(e, [s.refund, r.total_clawback, r.line_left]);
-        out.push(`<div class="extra" id="refund-preview"><b>退款预览</b><p>退款 ${refund} 时，第 1 级佣金${r.policy === 'keep'
-          ? '不扣回（按活动规则，已发佣金不退）' : `扣回 <span class="money">${claw}</span>，剩余 ${left}`}。</p></div>`);
-      } else {
-        out.push(`<div class="extra"><b>退款预览</b><p class="error">${esc(r.errors.map(App.zh).join('；'))}</p></div>`);
-      }
+    const r = line && line.amount_fen != null && s.refund ? cached('previewRefund', { program, line: { amount: line.amount_fen,
+      item_paid_fen: first.items[0].paid_fen, basis: line.basis, ...(line.basis === 'rate' ? { rate_bp: line.rate_bp } : {}) },
+    refunds: [{ amount_fen: s.refund, line_state: 'frozen' }] }) : null;
+    const b = program.kind === 'campaign' && s.balance != null
+      ? cached('previewBudget', { program, balance_fen: s.balance, events: [{ type: 'publish' }] }) : null;
+    // The switch's texts are to the minute: asking with the minute keeps the answer cached while typing.
+    const m = program.kind === 'distribution' && s.attr_from && s.attr_to ? cached('previewModeSwitch',
+      { settings: { program, mode: s.attr_from }, state: null, at_ms: Math.floor(Date.now() / 60000) * 60000, to: s.attr_to }) : null;
+    const st = b && b.ok ? b.steps[0] : null;
+    const amounts = [...(r && r.ok ? [s.refund, r.total_clawback, r.line_left] : []), ...(st ? [st.state.frozen_fen, st.state.balance_fen] : [])];
+    const texts = amounts.length ? cached('formatMoney', { amounts_fen: amounts }).texts.slice() : []; // a copy: the answer stays cached
+    const out = [];
+    if (r && r.ok) {
+      const [refund, claw, left] = texts.splice(0, 3);
+      out.push(`<div class="extra" id="refund-preview"><b>退款预览</b><p>退款 ${refund} 时，第 1 级佣金${r.policy === 'keep'
+        ? '不扣回（按活动规则，已发佣金不退）' : `扣回 <span class="money">${claw}</span>，剩余 ${left}`}。</p></div>`);
+    } else if (r) {
+      out.push(`<div class="extra"><b>退款预览</b><p class="error">${esc(r.errors.map(App.zh).join('；'))}</p></div>`);
     }
-    if (program.kind === 'campaign' && s.balance != null) {
-      const b = e.call('previewBudget', { program, balance_fen: s.balance, events: [{ type: 'publish' }] });
-      if (b.ok) {
-        const st = b.steps[0];
-        const [frozen, balance] = App.money(e, [st.state.frozen_fen, st.state.balance_fen]);
-        out.push(`<div class="extra" id="budget-preview"><b>佣金预算</b><p>${st.refused ? `<span class="error">${esc(App.zh(st.refused))}</span>`
-          : `发布时冻结 <span class="money">${frozen}</span>（库存 × 每件佣金），红包账户剩余 ${balance}。`}</p></div>`);
-      }
+    if (st) {
+      const [frozen, balance] = texts.splice(0, 2);
+      out.push(`<div class="extra" id="budget-preview"><b>佣金预算</b><p>${st.refused ? `<span class="error">${esc(App.zh(st.refused))}</span>`
+        : `发布时冻结 <span class="money">${frozen}</span>（库存 × 每件佣金），红包账户剩余 ${balance}。`}</p></div>`);
     }
-    if (program.kind === 'distribution' && s.attr_from && s.attr_to) {
-      const m = e.call('previewModeSwitch', { settings: { program, mode: s.attr_from }, state: null, at_ms: Date.now(), to: s.attr_to });
-      if (m.ok) out.push(`<div class="extra" id="switch-preview"><b>业绩归属切换</b><p>${esc(ShareEngine.explainZh(m.decision))}</p></div>`);
-    }
+    if (m && m.ok) out.push(`<div class="extra" id="switch-preview"><b>业绩归属切换</b><p>${esc(ShareEngine.explainZh(m.decision))}</p></div>`);
     return out.join('');
   }
 
+  // Input -> the values at once, the preview in the next animation frame: several events before a
+  // frame (a select fires input and change; fast typing; a slow phone) cost one preview.
   function onInput(ev) {
     const el = ev.target;
     if (!el.dataset || !el.dataset.key) return;
-    const start = ev.timeStamp || performance.now();
     const key = el.dataset.key;
-    ed.values[key] = el.type === 'checkbox' ? el.checked : el.value;
+    const value = el.type === 'checkbox' ? el.checked : el.value;
+    if (ed.values[key] === value && ev.type === 'change') return; // the input event already took it
+    ed.values[key] = value;
     // The sample's paid amount follows the price until the merchant types one (no arithmetic here).
     if (key === 'product.price_fen' && !ed.samplePaidEdited) { ed.values['s.paid'] = el.value; const p = $('[data-key="s.paid"]'); if (p) p.value = el.value; }
     if (key === 's.paid') ed.samplePaidEdited = true;
-    if (['depth', 'mode', 'reward'].includes(key)) renderForm();
-    preview();
-    void $('#preview').offsetHeight; // include style and layout in the measurement
-    const ms = performance.now() - start;
-    ed.timings.push(ms);
-    $('#timing').textContent = `${ms.toFixed(1)} ms`;
+    if (['depth', 'mode', 'reward'].includes(key)) ed.needForm = true;
+    schedule(ev.timeStamp);
   }
+  function schedule(since) {
+    if (since != null && (ed.since === null || since < ed.since)) ed.since = since;
+    if (!ed.frame) ed.frame = requestAnimationFrame(flush);
+  }
+  function flush() {
+    if (ed.frame) cancelAnimationFrame(ed.frame);
+    ed.frame = 0;
+    const since = ed.since;
+    ed.since = null;
+    const t0 = performance.now();
+    if (ed.needForm) { ed.needForm = false; renderForm(); }
+    preview();
+    void $('#preview').offsetHeight; // the layout this frame does anyway, inside the measurement
+    const end = performance.now();
+    if (since !== null && ed.engine) {
+      ed.timings.push(end - since);
+      ed.work.push(end - t0);
+      setText($('#timing'), `${(end - t0).toFixed(1)} ms`);
+    }
+    for (const resolve of ed.waiters.splice(0)) resolve();
+  }
+  // Resolves once no preview is pending (for tests: the DOM then shows the last input).
+  ed.idle = () => new Promise((resolve) => (ed.frame ? ed.waiters.push(resolve) : resolve()));
 
   // Save (create or update) and publish through the merchant API; server errors land on the fields too.
   async function save(publish) {
     const { program } = build();
     const id = Number($('#program-id').value);
     const { program_id: _, ...config } = program;
-    $('#form-errors').textContent = '';
+    setText($('#form-errors'), '');
     try {
       let r;
       if (ed.status) r = await App.merchant('PUT', `/api/merchant/programs/${id}`, { config });
@@ -328,9 +489,10 @@
       toast(publish ? '已发布' : '已保存');
       return r;
     } catch (err) {
-      clearMarks();
-      const rest = markErrors(err.errors || [], 'bad');
-      $('#form-errors').textContent = rest.map(App.zh).join('；') || '';
+      const marks = new Map();
+      const rest = place(err.errors || [], 'bad', marks);
+      applyMarks(marks);
+      setText($('#form-errors'), rest.map(App.zh).join('；'));
       toast(err.message, 'error');
       return null;
     }
@@ -363,6 +525,7 @@
     };
     flat(c, '');
     ed.gradeCount = (c.grades || []).length;
+    ed.buttonCount = Math.min(MAX_BUTTONS, (c.footer_buttons || []).length);
     ed.values = v;
     renderForm();
     for (const [path, type] of Object.entries(ed.types)) {
@@ -384,16 +547,18 @@
     $('#stats').hidden = !stats;
     $('#form').hidden = stats;
     $('#preview').hidden = stats;
+    document.body.classList.toggle('stats', stats);
     if (stats) { loadStats(); return; }
     ed.kind = kind;
     ed.status = null;
     ed.samplePaidEdited = false;
     ed.gradeCount = kind === 'distribution' ? 2 : 0;
+    ed.buttonCount = 0;
     ed.values = defaults(kind);
     $('#program-id').value = kind === 'campaign' ? 1100 + Math.floor(Math.random() * 800) : 2100 + Math.floor(Math.random() * 800);
     showStatus();
     renderForm();
-    preview();
+    flush();
   }
 
   // Stats dashboard: simple SVG bars, labels from the engine's money texts.
@@ -456,20 +621,28 @@
   $('#form').addEventListener('input', onInput);
   $('#form').addEventListener('change', (ev) => { if (ev.target.tagName === 'SELECT' || ev.target.type === 'checkbox' || ev.target.type === 'datetime-local') onInput(ev); });
   $('#form').addEventListener('click', (ev) => {
-    const d = ev.target.dataset && ev.target.dataset.grades;
-    if (!d) return;
-    ed.gradeCount = Math.max(0, Math.min(5, ed.gradeCount + Number(d)));
-    renderForm();
-    preview();
+    const d = ev.target.dataset || {};
+    if (d.grades) ed.gradeCount = Math.max(0, Math.min(5, ed.gradeCount + Number(d.grades)));
+    else if (d.buttons) ed.buttonCount = Math.max(0, Math.min(MAX_BUTTONS, ed.buttonCount + Number(d.buttons)));
+    else return;
+    ed.needForm = true;
+    schedule(ev.timeStamp);
   });
-  $('#program-id').addEventListener('input', preview);
+  $('#program-id').addEventListener('input', (ev) => schedule(ev.timeStamp));
   $('#kind-tabs').onclick = (ev) => { if (ev.target.dataset.kind) switchKind(ev.target.dataset.kind); };
   $('#save').onclick = () => save(false);
   $('#publish').onclick = () => save(true);
   $('#export').onclick = exportCsv;
   $('#refresh-stats').onclick = loadStats;
   ed.save = save;
-  ed.preview = preview;
+  ed.preview = flush; // now, without waiting for a frame
+
+  // Does this module know the campaign's logo and footer buttons? (An older one refuses them as
+  // unknown fields; the form then keeps them but does not send them.)
+  function knowsLinks(e) {
+    const r = e.call('validateProgram', { program: { kind: 'campaign', logo_url: '', footer_buttons: [] } });
+    return !(r.errors || []).some((p) => p.code === 'E_UNKNOWN_FIELD' && /^program\.(logo_url|footer_buttons)$/.test(p.path));
+  }
 
   (async function main() {
     const want = Number(App.query.get('id'));
@@ -478,8 +651,10 @@
     try {
       ed.engine = await App.engine();
       $('#engine-status').textContent = `引擎 ${ed.engine.version().engine}`;
+      ed.links = knowsLinks(ed.engine);
+      if (!ed.links) renderForm();
       if (want && await load(want)) { $('#program-id').value = want; showStatus(); }
-      preview();
+      flush();
       document.body.dataset.ready = '1';
     } catch (err) {
       $('#engine-status').textContent = '引擎加载失败';
