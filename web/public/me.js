@@ -5,7 +5,10 @@
   'use strict';
   const { $, $$, esc, api, toast, idem } = App;
   const programId = Number(App.query.get('program')) || 2001;
-  const me = { role: '推广员', program: null, lines: [], wallet: null, settings: null, engine: null, filter: '' };
+  // filter: the state chip; programFilter: the program chip ('' = all); record: my distributor
+  // record for this program from the server (undefined until asked; null when I never applied).
+  const me = { role: '推广员', program: null, lines: [], wallet: null, settings: null, engine: null, filter: '', programFilter: '',
+    programs: new Map(), record: undefined, stats: null };
   window.me = me;
 
   App.userPicker($('#picker'));
@@ -20,9 +23,30 @@
   const W_STATUS = { requested: '审核中', approved: '处理中', paid: '已到账', rejected: '已驳回' };
   const PERIOD_ZH = { day: '每天', week: '每周', month: '每月' };
 
-  // One sentence per line: who earned it, by which rule, and what happens next.
+  // Why this person got the line: the attribution decision stored with the order (the server's
+  // line.why, as the engine's attribution returned it) in the engine's words, or '' without one.
+  function whyText(l) {
+    const d = l.why;
+    if (!d || typeof d !== 'object' || typeof d.reason !== 'string') return '';
+    try {
+      const text = ShareEngine.explainZh(d, { viewer: App.userId(), role: me.role });
+      return text && text !== d.reason ? text : '';
+    } catch (e) {
+      return ''; // a decision this facade cannot word: the generic sentence stands
+    }
+  }
+
+  // One sentence per line: why this person got it (the decision, or who bought), the basis and
+  // rule, what happens next, the claw-back so far.
   function explain(l, t) {
-    const who = l.role === 'sharer' ? '好友通过您分享的链接购买' : l.role === 'inviter' ? `您邀请的${me.role}的客户购买（第 ${l.level} 级）` : `您的客户购买（第 ${l.level} 级）`;
+    const why = whyText(l);
+    let who;
+    if (why) {
+      const up = l.level === 2 ? `您是其邀请人，得第 2 级佣金。` : l.level === 3 ? `您是其邀请人的邀请人，得第 3 级佣金。` : '';
+      who = why + up;
+    } else {
+      who = (l.role === 'sharer' ? '好友通过您分享的链接购买' : l.role === 'inviter' ? `您邀请的${me.role}的客户购买（第 ${l.level} 级）` : `您的客户购买（第 ${l.level} 级）`) + '，';
+    }
     const how = l.basis === 'rate' && l.rate_bp != null ? `按实付金额的 ${App.percentText(l.rate_bp)}` : '按件计佣';
     const rule = RULE_ZH[l.rule] || l.rule;
     const next = {
@@ -31,7 +55,29 @@
       available: '已可提现。',
       reversed: '订单已全额退款，佣金已扣回。',
     }[l.state] || '';
-    return `${who}，${how}（${rule}）。${next}${Number(l.clawed) > 0 ? `因退款已扣回 ${t.clawed}。` : ''}`;
+    return `${who}${how}（${rule}）。${next}${Number(l.clawed) > 0 ? `因退款已扣回 ${t.clawed}。` : ''}`;
+  }
+
+  // Lines carry their program (program_id) on a server that says so; older answers do not.
+  const hasPrograms = () => me.lines.some((l) => l.program_id != null);
+  const programName = (id) => me.programs.get(Number(id)) || `活动 ${id}`;
+  async function loadProgramNames() {
+    const ids = [...new Set(me.lines.filter((l) => l.program_id != null).map((l) => Number(l.program_id)))].filter((id) => !me.programs.has(id));
+    await Promise.all(ids.map(async (id) => {
+      const v = id === programId && me.program ? me.program : await api('GET', `/api/programs/${id}`).catch(() => null);
+      const c = v && v.config;
+      me.programs.set(id, (c && c.title) || (v && v.kind === 'distribution' ? `分销计划 ${id}` : `活动 ${id}`));
+    }));
+  }
+  function renderProgramChips() {
+    const box = $('#program-chips');
+    const ids = [...new Set(me.lines.filter((l) => l.program_id != null).map((l) => Number(l.program_id)))];
+    box.hidden = ids.length < 2;
+    $('#w-note').hidden = box.hidden;
+    if (box.hidden) { me.programFilter = ''; return; }
+    if (me.programFilter && !ids.includes(Number(me.programFilter))) me.programFilter = '';
+    box.innerHTML = [['', '全部活动'], ...ids.map((id) => [String(id), programName(id)])]
+      .map(([id, name]) => `<button data-program="${id}"${id === me.programFilter ? ' class="on"' : ''}>${esc(name)}</button>`).join('');
   }
 
   function renderWallet() {
@@ -48,16 +94,17 @@
   }
 
   function renderLines() {
-    const lines = me.lines.filter((l) => !me.filter || l.state === me.filter);
+    const lines = me.lines.filter((l) => (!me.filter || l.state === me.filter) && (!me.programFilter || String(l.program_id) === me.programFilter));
     const texts = App.money(me.engine, lines.flatMap((l) => [l.amount, l.clawed]));
+    const named = hasPrograms() && !me.programFilter && !$('#program-chips').hidden;
     $('#lines').innerHTML = lines.length ? lines.map((l, i) => {
       const t = { amount: texts[2 * i], clawed: texts[2 * i + 1] };
-      return `<div class="line" data-line="${l.line_id}" data-order="${l.order_id}" data-state="${l.state}" data-amount="${esc(l.amount)}">
-        <div class="line-head"><span>订单 ${l.order_id}</span><span class="money">${t.amount}</span></div>
-        <div class="line-sub"><span class="pill ${STATE_PILL[l.state] || ''}">${STATE_ZH[l.state] || l.state}</span>
+      return `<div class="line" data-line="${l.line_id}" data-order="${l.order_id}" data-state="${l.state}" data-amount="${esc(l.amount)}"${l.program_id != null ? ` data-program="${esc(l.program_id)}"` : ''}>
+        <div class="line-head"><span class="line-title">订单 ${esc(l.order_id)}${named && l.program_id != null ? `<small class="muted"> · ${esc(programName(l.program_id))}</small>` : ''}</span><span class="money">${t.amount}</span></div>
+        <div class="line-sub"><span class="pill ${STATE_PILL[l.state] || ''}">${STATE_ZH[l.state] || esc(l.state)}</span>
           ${Number(l.clawed) > 0 ? `<span class="pill red">扣回 ${t.clawed}</span>` : ''}<span class="muted">${esc(App.cst(l.created_ms))}</span></div>
         <p class="muted why">${esc(explain(l, t))}</p></div>`;
-    }).join('') : `<p class="muted empty">${me.filter ? '该状态下没有佣金' : '还没有佣金，去分享活动吧'}</p>`;
+    }).join('') : `<p class="muted empty">${me.filter || me.programFilter ? '这里还没有佣金' : '还没有佣金，去分享活动吧'}</p>`;
   }
 
   async function loadCommissions() {
@@ -65,6 +112,8 @@
     me.lines = r.lines;
     me.wallet = r.wallet;
     renderWallet();
+    await loadProgramNames();
+    renderProgramChips();
     renderLines();
   }
 
@@ -161,22 +210,44 @@
     return { invitees: inv.length, customers: cus.length };
   }
 
-  // Grade and progress (gradeStatus) from what this page can count; the server does not yet
-  // report a distributor's own stats (docs/pages.md).
+  // My distributor record for this program: the server's (GET /api/me/distributor) when it has
+  // that route; otherwise what the apply answer left in localStorage (an older server).
+  const storeKey = () => `dist_${App.userId()}_${programId}`;
+  function stored() {
+    try { return JSON.parse(localStorage.getItem(storeKey()) || 'null'); } catch (e) { return null; }
+  }
+  async function loadRecord() {
+    try {
+      const r = await api('GET', `/api/me/distributor?program_id=${programId}`);
+      me.record = r.distributor || null;
+      me.stats = r.stats || (r.distributor && r.distributor.stats) || null;
+    } catch (err) {
+      if (err.status !== 404) throw err;
+      // A 404 in the API's own words: not a distributor here; any other 404: an older server
+      // without the route (its catch-all answers in plain text).
+      me.record = err.code === 'E_NOT_FOUND' ? null : stored();
+    }
+    return me.record;
+  }
+
+  // Grade and progress (gradeStatus): the server's own figures when the record carries them,
+  // otherwise what this page can count from this program's lines and team.
   async function loadGrade() {
     const c = me.program && me.program.config;
     if (!c || c.kind !== 'distribution') { $('#grade').innerHTML = '<p class="muted">本活动不设等级</p>'; return; }
-    const team = await loadTeam();
-    const orders = new Set(me.lines.filter((l) => l.level === 1 && l.state !== 'reversed').map((l) => l.order_id));
-    const mine = JSON.parse(localStorage.getItem(`dist_${App.userId()}_${programId}`) || 'null');
-    const status = me.engine.gradeStatus(c, mine && mine.grade, {
-      bound_customers: team.customers, invited_distributors: team.invitees, paid_orders: orders.size });
+    const [team, record] = await Promise.all([loadTeam(), me.record === undefined ? loadRecord() : me.record]);
+    const byProgram = hasPrograms();
+    const lines = byProgram ? me.lines.filter((l) => Number(l.program_id) === programId) : me.lines;
+    const orders = new Set(lines.filter((l) => l.level === 1 && l.state !== 'reversed').map((l) => l.order_id));
+    const stats = { bound_customers: team.customers, invited_distributors: team.invitees, paid_orders: orders.size, ...(me.stats || {}) };
+    const status = me.engine.gradeStatus(c, record && record.grade ? record.grade : null, stats);
     if (!status.show_grades) { $('#grade').innerHTML = '<p class="muted">本计划不设等级</p>'; return; }
     $('#me-grade').textContent = status.name || '';
     const next = status.next;
+    const note = byProgram || (me.stats && me.stats.paid_orders != null) ? '' : '<p class="muted note">支付订单数含其他活动的订单。</p>';
     $('#grade').innerHTML = `<p><b>${esc(status.name || status.grade)}</b></p><p class="muted" id="grade-text">${esc(ShareEngine.gradeZh(status, { role: me.role }))}</p>` +
-      (next ? next.thresholds.map((t) => `<div class="progress" data-metric="${t.metric}"><span>${esc(METRIC[t.metric] || t.metric)}</span>
-        <meter min="0" max="${t.target}" value="${Math.min(t.current, t.target)}"></meter><span class="muted">${t.current}/${t.target}</span></div>`).join('') : '');
+      (next ? next.thresholds.map((t) => `<div class="progress" data-metric="${t.metric}" data-current="${t.current}"><span>${esc(METRIC[t.metric] || t.metric)}</span>
+        <meter min="0" max="${t.target}" value="${Math.min(t.current, t.target)}"></meter><span class="muted">${t.current}/${t.target}</span></div>`).join('') : '') + note;
   }
   const METRIC = { bound_customers: '绑定客户', invited_distributors: '邀请人数', paid_orders: '支付订单', paid_fen: '实收金额', deal_fen: '成交金额', completed_orders: '完成订单' };
 
@@ -184,7 +255,8 @@
     $('#apply').disabled = true;
     try {
       const r = await api('POST', '/api/me/apply', { program_id: programId });
-      localStorage.setItem(`dist_${App.userId()}_${programId}`, JSON.stringify(r.distributor));
+      try { localStorage.setItem(storeKey(), JSON.stringify(r.distributor)); } catch (e) { /* private mode */ }
+      me.record = r.distributor;
       showApplied(r.distributor);
       toast(r.distributor.status === 'approved' ? `您已成为${me.role}` : '申请已提交，等待商家审核');
       loadGrade().catch(() => {});
@@ -208,6 +280,12 @@
   }
 
   $('#tabs').onclick = (ev) => { if (ev.target.dataset.tab) showTab(ev.target.dataset.tab); };
+  $('#program-chips').onclick = (ev) => {
+    if (ev.target.dataset.program === undefined) return;
+    me.programFilter = ev.target.dataset.program;
+    $$('#program-chips button').forEach((b) => b.classList.toggle('on', b === ev.target));
+    renderLines();
+  };
   $('#chips').onclick = (ev) => {
     if (ev.target.dataset.state === undefined) return;
     me.filter = ev.target.dataset.state;
@@ -231,10 +309,9 @@
       $('#apply').textContent = `申请成为${me.role}`;
       $('#apply-title').textContent = `成为${me.role}`;
       $$('.role').forEach((el) => { el.textContent = me.role; });
-      const known = JSON.parse(localStorage.getItem(`dist_${App.userId()}_${programId}`) || 'null');
-      if (known) showApplied(known);
+      const record = loadRecord().then((d) => { if (d) showApplied(d); }, (err) => toast(err.message, 'error'));
       me.engine = await App.engine();
-      await loadCommissions();
+      await Promise.all([loadCommissions(), record]);
       const tab = App.query.get('tab');
       if (tab) showTab(tab);
       document.body.dataset.ready = '1';
