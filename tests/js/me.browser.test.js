@@ -111,6 +111,20 @@ test('distributor centre: lines by program, why each was earned, grade from the 
   assert.match(await inviter.textContent(`${dLine} .why`), /您是其邀请人，得第 2 级佣金/);
   assert.equal(await inviter.isHidden('#program-chips'), true, 'one program: no chips');
 
+  // Not a distributor yet: the merchant's conditions this user misses, amounts as engine texts;
+  // the apply button waits for them.
+  const newcomer = watch(await ctx.newPage(), errors);
+  await newcomer.route((url) => url.pathname === '/api/me/distributor', (route) => route.fulfill({ json: { ok: true, role_name: '推广员', distributor: null,
+    application: { approval: 'manual', conditions: { min_spent_fen: 10000, min_orders: 2 }, unmet: [
+      { code: 'E_APPLY_SPENT', path: 'conditions.min_spent_fen', message: 'spend', current: 3000, target: 10000, missing: 7000 },
+      { code: 'E_APPLY_ORDERS', path: 'conditions.min_orders', message: 'orders', current: 1, target: 2, missing: 1 }] } } }));
+  await newcomer.goto(`${server.base}/me.html?user=203&program=${PROGRAM}`);
+  await newcomer.waitForSelector('body[data-ready="1"]');
+  assert.deepEqual(await newcomer.$$eval('#apply-unmet li', (li) => li.map((x) => x.textContent)),
+    ['累计消费满 ¥100.00 才能申请，还差 ¥70.00', '累计下单满 2 笔才能申请，还差 1 笔']);
+  assert.equal(await newcomer.isDisabled('#apply'), true);
+  await ui.shot(newcomer, 'me-apply-conditions');
+
   // An older server (no program_id, no why, no distributor route): the page still works, the
   // grade says its count may include other programs.
   if (!serverHasFields) {

@@ -32,7 +32,8 @@
     E_INSUFFICIENT: '可提现余额不足', E_FREQUENCY: '提现次数已达上限，请下个周期再试', E_METHOD: '不支持该提现方式',
     E_METHOD_LIMIT: '超出该提现方式的金额限制', E_REAL_NAME: '该金额需要实名认证', E_ORDER_STATE: '订单状态已变化',
     E_WITHDRAWAL_STATE: '提现状态已变化', E_LOCKED_FIELD: '活动发布后不能修改此项', E_NOT_FOUND: '内容不存在',
-    E_DEV_ONLY: '仅开发环境可用', E_INTERNAL: '服务器开小差了，请稍后再试', E_NETWORK: '网络不给力，请稍后再试',
+    E_DEV_ONLY: '仅开发环境可用', E_APPLY_PHONE: '请先绑定手机号', E_APPLY_SPENT: '累计消费金额未达到申请条件',
+    E_APPLY_ORDERS: '累计下单数未达到申请条件', E_APPLY_TAG: '仅限商家指定的用户申请', E_INTERNAL: '服务器开小差了，请稍后再试', E_NETWORK: '网络不给力，请稍后再试',
   };
   function zh(problem) {
     const m = root.ShareEngine ? root.ShareEngine.messageZh(problem) : problem.message;

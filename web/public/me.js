@@ -221,6 +221,7 @@
       const r = await api('GET', `/api/me/distributor?program_id=${programId}`);
       me.record = r.distributor || null;
       me.stats = r.stats || (r.distributor && r.distributor.stats) || null;
+      me.application = r.application || null;
     } catch (err) {
       if (err.status !== 404) throw err;
       // A 404 in the API's own words: not a distributor here; any other 404: an older server
@@ -265,7 +266,30 @@
       $('#apply').disabled = false;
     }
   }
+  // Before applying: the merchant's conditions this user does not meet yet (the server's
+  // application.unmet), amounts as engine texts; the button waits until they are met.
+  const UNMET_ZH = {
+    E_APPLY_PHONE: () => '请先绑定手机号',
+    E_APPLY_SPENT: (u, t) => `累计消费满 ${t[0]} 才能申请，还差 ${t[1]}`,
+    E_APPLY_ORDERS: (u) => `累计下单满 ${u.target} 笔才能申请，还差 ${u.missing} 笔`,
+    E_APPLY_TAG: () => '仅限商家指定的用户申请',
+  };
+  function showConditions() {
+    const a = me.application;
+    if (me.record || !a) return;
+    const unmet = a.unmet || [];
+    const items = unmet.map((u) => {
+      const t = u.code === 'E_APPLY_SPENT' ? App.money(me.engine, [u.target, u.missing]) : [];
+      return `<li data-code="${esc(u.code)}">${esc((UNMET_ZH[u.code] || (() => App.zh(u)))(u, t))}</li>`;
+    });
+    $('#apply-unmet').innerHTML = items.join('');
+    $('#apply-unmet').hidden = !items.length;
+    $('#apply').disabled = items.length > 0;
+    $('#apply-text').textContent = items.length ? `满足以下条件后即可申请成为${me.role}：`
+      : a.approval === 'manual' ? '提交申请后由商家审核，通过后即可分享商品赚取佣金。' : '申请后即可分享商品赚取佣金。';
+  }
   function showApplied(d) {
+    $('#apply-unmet').hidden = true;
     $('#apply-title').textContent = d.status === 'approved' ? `您已是${me.role}` : d.status === 'pending' ? '申请审核中' : '申请未通过';
     $('#apply-text').textContent = d.inviter_id != null ? `邀请人：用户 ${d.inviter_id}（邀请人确定后不会变更）` : '去活动页分享商品，好友购买后您将获得佣金。';
     $('#apply').hidden = true;
@@ -311,7 +335,7 @@
       $$('.role').forEach((el) => { el.textContent = me.role; });
       const record = loadRecord().then((d) => { if (d) showApplied(d); }, (err) => toast(err.message, 'error'));
       me.engine = await App.engine();
-      await Promise.all([loadCommissions(), record]);
+      await Promise.all([loadCommissions(), record.then(showConditions)]);
       const tab = App.query.get('tab');
       if (tab) showTab(tab);
       document.body.dataset.ready = '1';
