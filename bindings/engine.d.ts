@@ -177,6 +177,8 @@ export interface Engine {
       allowed_from_ms?: number; effective_if_requested_then_ms?: number };
   // Money texts for pages: at most 1000 amounts, each 0 ... 2^53-1.
   formatMoney(amounts_fen: number[]): { ok: true; texts: string[] };
+  withdrawalSettings(settings: WithdrawalSettingsInput): { ok: true; settings: WithdrawalSettings; warnings: Problem[] };
+  previewWithdrawal(request: WithdrawalRequest): WithdrawalPreview;
   gradeStatus(program: DistributionProgram, grade: string | null, stats: GradeStats, manual?: boolean): GradeStatus;
 }
 
@@ -348,3 +350,39 @@ export function loadEngine(options?: {
 
 export function messageZh(problem: Problem): string;
 export function skipReasonZh(skip: Skip): string;
+
+// --- Withdrawals (docs/withdrawals.md) ---
+export type PayoutMethod = 'red_packet' | 'wechat_transfer' | 'bank' | 'alipay' | 'shop_balance';
+export interface WithdrawalSettings {
+  methods: PayoutMethod[];
+  threshold_fen: number;   // default 100: below this available balance, it waits
+  min_fen: number;         // default 100
+  max_fen: number;         // default 2,000,000
+  period: 'day' | 'week' | 'month';
+  max_per_period: number;  // default 5
+  fee: { rate_bp: number; min_fen: number; max_fen: number | null }; // default no fee
+}
+export type WithdrawalSettingsInput = Partial<Omit<WithdrawalSettings, 'fee'>> & { fee?: Partial<WithdrawalSettings['fee']> };
+export interface WithdrawalRequest {
+  settings?: WithdrawalSettingsInput;
+  available_fen: number;
+  amount_fen: number;      // leaves the wallet; the fee comes out of it
+  method: PayoutMethod;
+  now_ms: number;
+  real_name?: boolean;
+  /** Withdrawals not rejected, newest month at least: what each channel carried. */
+  history?: { created_ms: number; method: PayoutMethod; net_fen: number }[];
+}
+export interface WithdrawalPreview {
+  ok: true;
+  allowed: boolean;
+  reasons: Problem[];      // E_METHOD, E_THRESHOLD, E_MIN, E_MAX, E_INSUFFICIENT, E_FREQUENCY, E_FEE_EXCEEDS, E_METHOD_LIMIT, E_REAL_NAME
+  amount_fen: number; amount_text: string;
+  fee_fen: number; fee_text: string;
+  net_fen: number; net_text: string;      // what arrives
+  max_amount_fen: number; max_amount_text: string; // the most this method accepts now; 0 = none
+  period: { start_ms: number; resets_ms: number; used: number; limit: number };
+  payout: { channel: PayoutMethod; queued_until_ms: number | null; user_confirms: boolean; merchant_confirms: boolean };
+  changes_at_ms: number | null;           // when a time-bound refusal lifts
+  settings: WithdrawalSettings;
+}

@@ -52,6 +52,9 @@
     previewModeSwitch: (settings, state, at_ms, to) => (to === undefined ? { settings, state, at_ms } : { settings, state, at_ms, to }),
     // Money texts for pages (docs/pages.md): fen in, "¥12.30" out, in order.
     formatMoney: (amounts_fen) => ({ amounts_fen }),
+    // Withdrawals (docs/withdrawals.md): the page's "you will receive" and the server's check.
+    withdrawalSettings: (settings) => ({ settings }),
+    previewWithdrawal: (request) => request, // {settings?, available_fen, amount_fen, method, now_ms, real_name?, history?}
     gradeStatus: (program, grade, stats, manual) => ({ program, ...(grade ? { grade } : {}), stats: stats || {}, ...(manual ? { manual: true } : {}) }),
   };
 
@@ -190,6 +193,18 @@
     E_POSTER_COLOR: '颜色格式无效',
     E_POSTER_URL: '图片地址无效',
     E_POSTER_QR: '海报需要分享链接来生成二维码',
+    // Withdrawal refusals (previewWithdrawal) and setting warnings (withdrawalSettings).
+    E_METHOD: '不支持该提现方式',
+    E_THRESHOLD: '可提现金额未达到提现门槛',
+    E_MIN: '低于单笔最低提现金额',
+    E_MAX: '超过单笔最高提现金额',
+    E_INSUFFICIENT: '可提现余额不足',
+    E_FREQUENCY: '提现次数已达上限，请下个周期再试',
+    E_FEE_EXCEEDS: '手续费不低于提现金额，到账金额为零',
+    E_METHOD_LIMIT: '超出该提现方式的金额限制',
+    E_REAL_NAME: '该金额需要实名认证',
+    W_RED_PACKET_MAX: '单个红包最多 200 元，更大金额的提现需使用其他方式',
+    W_TRANSFER_DAILY: '微信转账每人每天最多 2 万元',
   };
   function messageZh(problem) {
     return ZH[problem.code] || problem.message;

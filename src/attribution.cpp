@@ -588,8 +588,7 @@ const std::vector<const char*>& AttributionReasons() {
 }
 
 int64_t SwitchEffectiveMs(int64_t request_ms) {
-  const int64_t cst_day = (request_ms + kCstOffsetMs) / kDayMs;  // times are >= 0
-  return (cst_day + 1) * kDayMs + 5 * kHourMs - kCstOffsetMs;
+  return CstDayStartMs(CstDay(request_ms) + 1) + 5 * kHourMs;  // times are >= 0
 }
 
 std::optional<int64_t> ReadTimeMs(const Json& v, const std::string& path, Problems& problems) {

@@ -12,15 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "cst_time.h"
 #include "errors.h"
 #include "json_reader.h"
 #include "program.h"
 
 namespace engine {
 
-constexpr int64_t kHourMs = 3600000;
-constexpr int64_t kDayMs = 24 * kHourMs;
-constexpr int64_t kCstOffsetMs = 8 * kHourMs;     // China Standard Time, no daylight saving
 constexpr int64_t kSwitchGuardMs = 3 * kDayMs;    // seed 001: 每3天仅可修改一次
 constexpr int64_t kTimeLimitMs = 4102444800000;   // 2100-01-01T00:00:00Z, exclusive
 constexpr size_t kMaxHistory = 1000;              // setting switches a state remembers

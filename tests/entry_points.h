@@ -10,6 +10,7 @@
 #include "gate_api.h"
 #include "attribution_api.h"
 #include "format_api.h"
+#include "withdrawal_api.h"
 
 namespace fuzzing {
 using EntryPoint = std::string (*)(const std::string&);
@@ -37,6 +38,8 @@ inline const std::vector<std::pair<const char*, EntryPoint>>& EntryPoints() {
       {"previewModeSwitch", engine::api::PreviewModeSwitch},
       {"gradeStatus", engine::api::GradeStatus},
       {"formatMoney", engine::api::FormatMoney},
+      {"withdrawalSettings", engine::api::WithdrawalSettings},
+      {"previewWithdrawal", engine::api::PreviewWithdrawal},
   };
   return all;
 }

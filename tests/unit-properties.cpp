@@ -14,6 +14,8 @@
 #include "order.h"
 #include "program.h"
 #include "refund.h"
+#include "cst_time.h"
+#include "withdrawal.h"
 
 using nlohmann::json;
 
@@ -438,3 +440,53 @@ TEST_CASE("rules_version: equal configs hash equal, a changed rate changes it") 
   }
   CHECK(changed > 300);
 }
+
+TEST_CASE("withdrawals over random settings and asks: fee + net = amount, the maximum is accepted") {
+  using namespace engine;
+  Rng r{20261201};
+  const PayoutMethod all[] = {PayoutMethod::kRedPacket, PayoutMethod::kWechatTransfer,
+                              PayoutMethod::kBank, PayoutMethod::kAlipay, PayoutMethod::kShopBalance};
+  int allowed = 0, at_max = 0;
+  for (int i = 0; i < 5000; ++i) {
+    WithdrawalSettings s;
+    s.min_fen = r.Range(1, 500);
+    s.max_fen = r.Range(s.min_fen, 3000000);
+    s.threshold_fen = r.Range(0, 300);
+    s.max_per_period = r.Range(1, 5);
+    s.period = static_cast<WithdrawalPeriod>(r.Range(0, 2));
+    if (r.Chance(50)) s.fee = {r.Range(0, 5000), r.Range(0, 300), std::nullopt};
+    if (r.Chance(30)) s.fee.max_fen = s.fee.min_fen + r.Range(0, 1000);
+    WithdrawalAsk a;
+    a.available_fen = r.Amount();
+    a.method = all[r.Range(0, 4)];
+    a.now_ms = 1764547200000 + r.Range(0, 90) * kDayMs + r.Range(0, kDayMs - 1);
+    a.real_name = r.Chance(50);
+    for (int h = r.Range(0, 6); h > 0; --h)
+      a.history.push_back(PastWithdrawal{std::max<int64_t>(0, a.now_ms - r.Range(0, 40) * kDayMs / 4),
+                                         all[r.Range(0, 4)], r.Range(0, 1500000)});
+    a.amount_fen = r.Chance(50) ? r.Range(0, a.available_fen + 10) : r.Amount();
+    const WithdrawalPreview v = PreviewWithdrawal(s, a);
+    INFO("case " << i);
+    CHECK(v.fee_fen >= 0);
+    CHECK(v.net_fen >= 0);
+    if (v.reasons.empty()) {
+      ++allowed;
+      CHECK(v.fee_fen + v.net_fen == a.amount_fen);
+      CHECK(a.amount_fen <= a.available_fen);
+      CHECK(v.net_fen > 0);
+      CHECK(a.amount_fen <= v.max_amount_fen);  // anything allowed is within the reported maximum
+    }
+    if (v.max_amount_fen > 0) {
+      // Asking for the maximum is allowed; one fen more is not (or exceeds what there is).
+      WithdrawalAsk m = a;
+      m.amount_fen = v.max_amount_fen;
+      CHECK(PreviewWithdrawal(s, m).reasons.empty());
+      m.amount_fen = v.max_amount_fen + 1;
+      CHECK_FALSE(PreviewWithdrawal(s, m).reasons.empty());
+      ++at_max;
+    }
+  }
+  CHECK(allowed > 500);  // the generator reaches both sides
+  CHECK(at_max > 500);
+}
+
