@@ -116,7 +116,7 @@ test('the editor previews what the server settles, for several configs', { timeo
       const shown = await page.$$eval('.grade[data-grade="g1"] tr[data-beneficiary]', (rows) =>
         Object.fromEntries(rows.map((r) => [r.dataset.beneficiary, r.querySelector('.amount').textContent.trim()])));
       const claw = (await page.textContent('#refund-preview .money')).trim();
-      await ui.shot(page, `editor-${c.id}`);
+      await ui.shot(page, `editor-${c.id}`, { at: '#preview' });
       await page.click('#publish');
       await page.waitForFunction(() => document.querySelector('#program-status').textContent.includes('已发布'));
 
@@ -220,6 +220,33 @@ test('the editor previews what the server settles, for several configs', { timeo
     await view.waitForSelector('#logo[data-logo="failed"]');
     assert.equal(await view.$$eval('#logo img', (x) => x.length), 0);
     assert.equal(await view.textContent('#logo'), '茶');
+    await view.close();
+  });
+
+  await t.test('activity: the password gate answers at the field, then lets the buyer in', async () => {
+    const now = Date.now();
+    const config = { kind: 'campaign', title: '密码活动', start_ms: now - 3600000, end_ms: now + 86400000, commission_per_unit_fen: 500,
+      product: { name: '明前龙井', price_fen: 9900, stock: 10 }, password_protected: true };
+    assert.equal((await server.merchant('POST', '/api/merchant/programs', { program_id: 3201, config })).status, 200);
+    assert.equal((await server.merchant('PUT', '/api/merchant/programs/3201/password', { password: 'tea2024' })).status, 200);
+    assert.equal((await server.merchant('POST', '/api/merchant/programs/3201/publish')).status, 200);
+    const view = watch(await ctx.newPage(), errors);
+    await view.goto(`${server.base}/activity.html?id=3201&user=202`);
+    await view.waitForSelector('body[data-ready="1"]');
+    assert.deepEqual(await view.$$eval('#reasons li', (l) => l.map((x) => x.dataset.code)), ['G_PASSWORD_REQUIRED']);
+    await view.fill('#password', 'green');
+    await view.click('#password-form button');
+    await view.waitForFunction(() => document.querySelector('#password-error').textContent !== '');
+    assert.equal(await view.textContent('#password-error'), '活动密码错误，还可尝试 4 次');
+    await ui.shot(view, 'activity-password', { at: '#gates' });
+    await view.fill('#password', 'tea2024');
+    await view.click('#password-form button');
+    await view.waitForFunction(() => !document.querySelector('#reasons li'));
+    assert.equal(await view.isDisabled('#buy-btn'), false);
+    await view.click('#buy-btn');
+    await view.click('#place');
+    await view.waitForSelector('#order-total');
+    assert.equal((await view.textContent('#order-total')).trim(), '¥99.00', 'the server took the pass');
     await view.close();
   });
 

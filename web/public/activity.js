@@ -375,9 +375,13 @@
       const r = await api('POST', '/api/gates/password', { program_id: programId, password: $('#password').value });
       page.user.pass = r.pass;
       page.user.pass_signature = 'valid';
+      $('#password-error').textContent = '';
       checkGate(now(), true);
     } catch (err) {
-      toast(err.message, 'error');
+      // At the field: wrong (with the tries left before the lock-out) or locked until when.
+      const p = (err.errors || [])[0] || {};
+      $('#password-error').textContent = err.message + (p.tries_left != null && p.code !== 'G_LOCKED_OUT' ? `，还可尝试 ${p.tries_left} 次` : '') +
+        (p.lock_until_ms ? `，请于 ${App.cst(p.lock_until_ms)} 后再试` : '');
     }
   };
 
