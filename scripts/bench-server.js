@@ -86,7 +86,9 @@ async function freshDatabase(name) {
   await admin.query(`DROP DATABASE IF EXISTS ${name}`);
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  return process.env.PG_BENCH_URL.replace(/\/[^/]*$/, `/${name}`);
+  const url = new URL(process.env.PG_BENCH_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 async function measure(label, server, env) {

@@ -111,6 +111,8 @@ function buildApp({ db, engine, secret, mode = 'development', clock = () => Date
   app.register(require('./routes/merchant'), { ctx });
   app.register(require('./routes/user'), { ctx });
   app.register(require('./routes/share'), { ctx });
+  app.register(require('./routes/attribution'), { ctx });
+  app.register(require('./routes/settings'), { ctx });
   return app;
 }
 

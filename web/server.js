@@ -1,8 +1,11 @@
 // The demo / reference server: the API of app.js, the pages, and the engine module, on PGlite in
 // web/data by default or on PostgreSQL when DATABASE_URL is set.
 //   PORT (8080), HOST (127.0.0.1), DATABASE_URL, DATA_DIR (web/data/pglite), NODE_ENV=production
-//   (then SECRET is required and the development login is off), ENGINE_DIST (build/wasm/dist).
+//   (then SECRET is required and the development login is off), ENGINE_DIST (build/wasm/dist),
+//   WORKERS (1): with PostgreSQL, that many server processes share the port (node:cluster); each is
+//   a full stateless server, as several machines behind a load balancer would be.
 'use strict';
+const cluster = require('cluster');
 const path = require('path');
 const crypto = require('crypto');
 const { openDatabase } = require('./db');
@@ -24,13 +27,15 @@ async function sweep(db, clock) {
   }
 }
 
-async function main() {
-  if (production && !process.env.SECRET) throw new Error('SECRET must be set in production');
-  const secret = process.env.SECRET || crypto.createHash('sha256').update(`dev:${root}`).digest('hex');
+const secretOf = () => process.env.SECRET || crypto.createHash('sha256').update(`dev:${root}`).digest('hex');
+const openDb = () => openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR || path.join(__dirname, 'data', 'pglite') });
+
+async function serve(seed) {
+  const secret = secretOf();
   const { loadEngine } = require(path.join(dist, 'engine.js'));
   const engine = await loadEngine();
-  const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR || path.join(__dirname, 'data', 'pglite') });
-  if (!production) await seedDemo(db, engine);
+  const db = await openDb();
+  if (seed && !production) await seedDemo(db, engine);
   const clock = () => Date.now();
   const app = buildApp({ db, engine, secret, mode: production ? 'production' : 'development', clock, logger: { level: process.env.LOG_LEVEL || 'warn' } });
   app.register(require('./static'), { dist });
@@ -46,7 +51,50 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  console.log(`demo on http://${host}:${port}/  (${db.kind}${production ? '' : `, demo merchant ${DEMO.merchant_id}, API key ${DEMO.api_key}`})`);
+  return { host, port, kind: db.kind };
+}
+
+async function main() {
+  if (production && !process.env.SECRET) throw new Error('SECRET must be set in production');
+  const workers = process.env.DATABASE_URL ? Math.max(1, Number(process.env.WORKERS || 1)) : 1;
+  if (workers === 1) {
+    const { host, port, kind } = await serve(true);
+    console.log(`demo on http://${host}:${port}/  (${kind}${production ? '' : `, demo merchant ${DEMO.merchant_id}, API key ${DEMO.api_key}`})`);
+    return;
+  }
+  if (cluster.isWorker) {
+    await serve(false);
+    process.send('listening');
+    return;
+  }
+  // The primary migrates and seeds once, then only keeps the workers running.
+  const db = await openDb();
+  if (!production) {
+    const { loadEngine } = require(path.join(dist, 'engine.js'));
+    await seedDemo(db, await loadEngine());
+  }
+  await db.close();
+  let stopping = false;
+  let up = 0;
+  const fork = () => {
+    const w = cluster.fork();
+    w.on('message', (m) => {
+      if (m === 'listening' && ++up === workers) {
+        console.log(`demo on http://${process.env.HOST || '127.0.0.1'}:${process.env.PORT || 8080}/  (postgres, ${workers} workers)`);
+      }
+    });
+    w.on('exit', (code) => { if (!stopping && code !== 0) fork(); });
+  };
+  for (let i = 0; i < workers; i++) fork();
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers)) w.kill('SIGTERM');
+    let left = Object.keys(cluster.workers).length;
+    if (!left) process.exit(0);
+    cluster.on('exit', () => { if (--left === 0) process.exit(0); });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((e) => {
