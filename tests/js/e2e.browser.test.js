@@ -165,6 +165,11 @@ test('publish, share, gates, buy, pay, commission, refund claw-back, withdrawal'
   await me.waitForFunction(() => document.querySelector('#w-amount-error').textContent !== '');
   assert.match(await me.textContent('#w-amount-error'), /超过单笔最高提现金额|可提现余额不足/);
   await me.fill('#w-amount', '5');
+  // As typed: the engine's preview with the merchant's settings (no fee here), what arrives and how.
+  await me.waitForFunction(() => /实际到账/.test(document.querySelector('#w-preview').textContent));
+  assert.equal(await me.textContent('#w-preview'), '免手续费，实际到账 ¥5.00，需在微信中确认收款');
+  assert.equal(await me.textContent('#w-amount-error'), '');
+  await ui.shot(me, 'me-withdraw-preview', { at: '#withdraw-form' });
   await me.click('#w-submit');
   await me.waitForSelector('#withdrawals [data-status="requested"]');
   const wid = Number(await me.getAttribute('#withdrawals [data-status="requested"]', 'data-withdrawal'));

@@ -9,7 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('path');
 const { startServer, launch, watch } = require('./pages-harness');
-const { dist } = require('./engine-loader');
+const { dist, engine } = require('./engine-loader');
 
 const { explainZh } = require(path.join(dist, 'engine.js'));
 const CAMPAIGN = 1001; // the demo campaign (title 新品茶礼 · 分享赚佣金)
@@ -110,6 +110,35 @@ test('distributor centre: lines by program, why each was earned, grade from the 
   await inviter.waitForSelector('body[data-ready="1"]');
   assert.match(await inviter.textContent(`${dLine} .why`), /您是其邀请人，得第 2 级佣金/);
   assert.equal(await inviter.isHidden('#program-chips'), true, 'one program: no chips');
+
+  // The withdraw form previews as the user types, with the merchant's settings (a 1 % fee, at
+  // least ¥0.10, here) through the engine's previewWithdrawal, as the server will.
+  const e = await engine();
+  const settings = { methods: ['wechat_transfer', 'red_packet'], threshold_fen: 100, min_fen: 100, max_fen: 2000000, period: 'day', max_per_period: 5,
+    fee: { rate_bp: 100, min_fen: 10, max_fen: null } };
+  const walletPage = watch(await ctx.newPage(), errors);
+  await walletPage.route((url) => url.pathname === '/api/me/wallet', async (route) => {
+    const res = await route.fetch();
+    const body = await res.json();
+    await route.fulfill({ response: res, json: { ...body, wallet: { ...body.wallet, available: 50000 }, settings } });
+  });
+  await walletPage.goto(`${server.base}/me.html?user=101&program=${PROGRAM}&tab=withdraw`);
+  await walletPage.waitForSelector('#methods input');
+  const expect = (amount) => e.previewWithdrawal({ settings, available_fen: 50000, amount_fen: amount, method: 'wechat_transfer', now_ms: Date.now(), history: [] });
+  await walletPage.fill('#w-amount', '100');
+  await walletPage.waitForFunction(() => /实际到账/.test(document.querySelector('#w-preview').textContent));
+  const p100 = expect(10000);
+  assert.equal(await walletPage.textContent('#w-preview'), `手续费 ${p100.fee_text}，实际到账 ${p100.net_text}，需在微信中确认收款`);
+  assert.equal(p100.fee_text, '¥1.00');
+  await walletPage.fill('#w-amount', '600');
+  await walletPage.waitForFunction(() => document.querySelector('#w-amount-error').textContent !== '');
+  assert.equal(await walletPage.textContent('#w-amount-error'), '可提现余额不足');
+  await walletPage.click('#w-all');
+  const all = expect(50000);
+  assert.equal(await walletPage.inputValue('#w-amount'), all.max_amount_text.replace('¥', ''));
+  assert.match(await walletPage.textContent('#w-preview'), new RegExp(`实际到账 ${all.net_text.replace('.', '\\.')}`));
+  await ui.shot(walletPage, 'me-withdraw-fee', { at: '#withdraw-form' });
+  await walletPage.close();
 
   // Not a distributor yet: the merchant's conditions this user misses, amounts as engine texts;
   // the apply button waits for them.

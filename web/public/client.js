@@ -24,13 +24,12 @@
     return Number.isSafeInteger(stored) && stored > 0 ? stored : 201;
   }
 
-  // Server codes the engine's table does not know (docs/server.md).
+  // Server codes the engine's table does not know (docs/server.md); the withdrawal refusals
+  // (E_THRESHOLD, E_MIN, E_MAX, …) are the engine's own.
   const SERVER_ZH = {
     E_PHASE: '活动不在进行中', E_SOLD_OUT: '库存不足', E_BUYERS_FULL: '购买人数已满', E_PURCHASE_LIMIT: '已达到每人限购数量',
     E_NOT_DISTRIBUTOR: '请先申请成为推广员', E_SESSION: '登录已失效，请刷新页面', E_API_KEY: '商家密钥无效',
-    E_THRESHOLD: '可提现金额未达到提现门槛', E_MIN: '低于单笔最低提现金额', E_MAX: '超过单笔最高提现金额',
-    E_INSUFFICIENT: '可提现余额不足', E_FREQUENCY: '提现次数已达上限，请下个周期再试', E_METHOD: '不支持该提现方式',
-    E_METHOD_LIMIT: '超出该提现方式的金额限制', E_REAL_NAME: '该金额需要实名认证', E_ORDER_STATE: '订单状态已变化',
+    E_ORDER_STATE: '订单状态已变化',
     E_WITHDRAWAL_STATE: '提现状态已变化', E_LOCKED_FIELD: '活动发布后不能修改此项', E_NOT_FOUND: '内容不存在',
     E_DEV_ONLY: '仅开发环境可用', E_APPLY_PHONE: '请先绑定手机号', E_APPLY_SPENT: '累计消费金额未达到申请条件',
     E_APPLY_ORDERS: '累计下单数未达到申请条件', E_APPLY_TAG: '仅限商家指定的用户申请', E_INTERNAL: '服务器开小差了，请稍后再试', E_NETWORK: '网络不给力，请稍后再试',

@@ -135,6 +135,10 @@
     $('#methods').innerHTML = s.methods.map((m) => `<label class="method"><input type="radio" name="method" value="${m}"${m === chosen ? ' checked' : ''}>
       <span><b>${METHOD_ZH[m] || m}</b><br><small class="muted">${esc(LIMIT[m] || '')}</small></span></label>`).join('');
     $('#w-rules').textContent = `可提现满 ${threshold} 起提，单笔 ${min}–${max}，${PERIOD_ZH[s.period] || s.period}最多 ${s.max_per_period} 次。`;
+    // What each channel already carried (withdrawals not rejected): the engine's day cap and period count.
+    me.history = list.withdrawals.filter((x) => x.status !== 'rejected').slice(0, 1000)
+      .map((x) => ({ created_ms: Number(x.created_ms), method: x.method, net_fen: Number(x.net_fen != null ? x.net_fen : x.amount_fen) }));
+    previewWithdraw();
     const texts = App.money(me.engine, list.withdrawals.map((x) => x.amount_fen));
     $('#withdrawals').innerHTML = list.withdrawals.length ? list.withdrawals.map((x, i) => {
       const waiting = x.status === 'approved' && x.payout && x.payout.awaiting_user_confirmation;
@@ -145,6 +149,38 @@
         <span><span class="money">${texts[i]}</span> <span class="pill ${x.status === 'paid' ? 'green' : x.status === 'rejected' ? 'grey' : 'orange'}">${waiting ? '待确认收款' : W_STATUS[x.status] || x.status}</span>
         ${waiting ? `<button class="btn small" data-confirm="${x.withdrawal_id}" data-text="${texts[i]}">确认收款</button>` : ''}</span></div>`;
     }).join('') : '<p class="muted">还没有提现记录</p>';
+  }
+
+  // As the user types: what this withdrawal would do (fee, what arrives, when, every refusal) from
+  // the engine with the merchant's settings — the call the server makes. The server still decides
+  // (it knows the real-name state the page does not), so nothing here blocks the button.
+  let withdrawFrame = 0;
+  function scheduleWithdrawPreview() {
+    if (!withdrawFrame) withdrawFrame = requestAnimationFrame(() => { withdrawFrame = 0; previewWithdraw(); });
+  }
+  function previewWithdraw() {
+    const box = $('#w-preview');
+    const field = $('#w-amount').parentElement;
+    const say = (bad, error, html) => {
+      field.classList.toggle('bad', bad);
+      $('#w-amount-error').textContent = error;
+      box.innerHTML = html;
+    };
+    if (!me.engine || !me.settings || !me.wallet) return;
+    const text = $('#w-amount').value.trim();
+    const fen = text === '' ? 0 : App.parseYuan(text);
+    if (fen === null) { say(true, '请输入正确的金额，最多两位小数', ''); return; }
+    const method = ($('input[name=method]:checked') || {}).value;
+    const p = me.engine.call('previewWithdrawal', { settings: me.settings, available_fen: Number(me.wallet.available), amount_fen: fen,
+      method, now_ms: Date.now(), history: me.history || [] });
+    $('#w-all').hidden = !(p.ok && p.max_amount_fen > 0);
+    if (!p.ok) { say(false, '', ''); return; } // settings this engine cannot read: the server answers on submit
+    $('#w-all').dataset.fen = String(p.max_amount_fen);
+    if (!fen) { say(false, '', p.max_amount_fen > 0 ? `最多可提 ${esc(p.max_amount_text)}` : ''); return; }
+    const when = p.payout.queued_until_ms ? `，${esc(App.cst(p.payout.queued_until_ms))} 发放` : '';
+    const confirm = p.payout.user_confirms ? '，需在微信中确认收款' : p.payout.merchant_confirms ? '，商家打款后确认' : '';
+    say(!p.allowed, p.reasons.map(App.zh).join('；'), p.allowed
+      ? `${p.fee_fen > 0 ? `手续费 ${esc(p.fee_text)}` : '免手续费'}，实际到账 <b class="money">${esc(p.net_text)}</b>${when}${confirm}` : '');
   }
 
   let withdrawKey = idem('withdraw');
@@ -164,11 +200,13 @@
       await api('POST', '/api/me/withdrawals', { amount_fen: fen, method, idem_key: withdrawKey });
       withdrawKey = idem('withdraw'); // the next request is a new one; a retry of this one reuses the key
       $('#w-amount').value = '';
+      $('#w-preview').textContent = '';
       toast('提现申请已提交');
       await Promise.all([loadWithdraw(), loadCommissions()]);
     } catch (err) {
-      if (err.errors.some((e) => e.path === 'amount_fen')) $('#w-amount').parentElement.classList.add('bad');
+      if ((err.errors || []).some((e) => e.path === 'amount_fen')) $('#w-amount').parentElement.classList.add('bad');
       $('#w-amount-error').textContent = err.message;
+      $('#w-preview').textContent = '';
       if (err.status >= 400 && err.status < 500) withdrawKey = idem('withdraw');
     } finally {
       $('#w-submit').disabled = false;
@@ -318,6 +356,12 @@
   };
   $('#go-withdraw').onclick = () => showTab('withdraw');
   $('#withdraw-form').onsubmit = submitWithdraw;
+  $('#w-amount').addEventListener('input', scheduleWithdrawPreview);
+  $('#methods').addEventListener('change', scheduleWithdrawPreview);
+  $('#w-all').onclick = () => {
+    $('#w-amount').value = App.money(me.engine, [Number($('#w-all').dataset.fen)])[0].replace('¥', '');
+    previewWithdraw();
+  };
   $('#withdrawals').onclick = (ev) => { if (ev.target.dataset.confirm) openConfirm(ev.target.dataset.confirm, ev.target.dataset.text); };
   $('#confirm-ok').onclick = confirmTransfer;
   $('#confirm-cancel').onclick = () => { $('#confirm-sheet').hidden = true; };
