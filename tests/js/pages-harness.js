@@ -96,6 +96,13 @@ async function launch() {
         const covered = Math.max(0, ...[...document.querySelectorAll('.top, .tabs')].map((x) => x.getBoundingClientRect().bottom));
         window.scrollBy(0, -covered - 8);
       }, at);
+      // A page that looks broken on the phone fails here: content wider than the screen (the
+      // browser would zoom out), or a header that no longer spans it.
+      const fit = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth,
+        top: document.querySelector('.top') ? document.querySelector('.top').getBoundingClientRect().width : null }));
+      if (fit.scroll > fit.width || (fit.top !== null && fit.top < fit.width - 1)) {
+        throw new Error(`${name}: the page does not fit the phone (${JSON.stringify(fit)})`);
+      }
       await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: full });
     },
     async close() {

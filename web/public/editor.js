@@ -547,7 +547,7 @@
     $('#stats').hidden = !stats;
     $('#form').hidden = stats;
     $('#preview').hidden = stats;
-    document.body.classList.toggle('stats', stats);
+    document.body.classList.toggle('show-stats', stats);
     if (stats) { loadStats(); return; }
     ed.kind = kind;
     ed.status = null;
