@@ -6,7 +6,7 @@
 // withdrawals of one user can never both see the same available balance.
 'use strict';
 
-const ACCOUNTS = ['pending', 'frozen', 'available', 'withdrawing', 'withdrawn', 'debt', 'forgiven', 'points', 'balance'];
+const ACCOUNTS = ['pending', 'frozen', 'available', 'withdrawing', 'withdrawn', 'fee', 'debt', 'forgiven', 'points', 'balance'];
 
 function balancesOf(row) {
   const out = {};

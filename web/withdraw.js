@@ -1,65 +1,53 @@
-// Withdrawals (SPEC 9): requested -> approved -> paid, or rejected (the money returns). The
-// wallet row lock makes concurrent requests of one user see each other; the idempotency key
-// makes a retried request return the first result instead of paying twice.
+// Withdrawals (SPEC 9): requested -> approved -> paid, or rejected (the whole amount returns).
+// Whether a withdrawal may be made, its fee and what arrives are the engine's (previewWithdrawal,
+// the same call the page makes); this file keeps the books. The wallet row lock makes concurrent
+// requests of one user see each other; the idempotency key makes a retried request return the
+// first result instead of paying twice.
 'use strict';
 const ledger = require('./ledger');
-const { CHANNELS, cstDayStart, DAY_MS } = require('./payouts');
-const { bad, notFound, conflict } = require('./errors');
+const { CHANNELS } = require('./payouts');
+const { ApiError, notFound, conflict, fromEngine } = require('./errors');
 
-const DEFAULTS = {
-  methods: ['red_packet', 'wechat_transfer', 'bank', 'alipay', 'shop_balance'],
-  threshold_fen: 100,   // below this the balance waits
-  min_fen: 100,
-  max_fen: 2000000,
-  period: 'day',        // day | week | month
-  max_per_period: 5,
-};
+const DAY_MS = 86400000;
+// The engine counts the period (day, week from Monday, month from the 1st, China time) and the
+// WeChat-transfer day from this history; 32 days cover the longest period.
+const HISTORY_MS = 32 * DAY_MS;
 
-function settingsOf(merchant) {
-  return { ...DEFAULTS, ...((merchant.settings || {}).withdrawal || {}) };
+const storedSettings = (merchant) => ((merchant && merchant.settings) || {}).withdrawal || {};
+
+// The merchant's settings with every default filled in, as the engine reads them.
+function settingsOf(engine, merchant) {
+  const r = engine.call('withdrawalSettings', { settings: storedSettings(merchant) });
+  if (!r.ok) throw fromEngine(r, { settings: 'withdrawal' });
+  return r.settings;
 }
 
-function periodStart(period, now) {
-  const day = cstDayStart(now);
-  if (period === 'week') {
-    const weekday = (Math.floor((day + 8 * 3600000) / DAY_MS) + 3) % 7; // 0 = Monday
-    return day - weekday * DAY_MS;
-  }
-  if (period === 'month') {
-    const d = new Date(day + 8 * 3600000);
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) - 8 * 3600000;
-  }
-  return day;
-}
-
-async function request(q, merchant, userId, { amount_fen: amount, method, idem_key: idemKey }, now) {
+async function request(q, engine, merchant, userId, { amount_fen: amount, method, idem_key: idemKey }, now) {
   const m = merchant.merchant_id;
-  await ledger.lockWallet(q, m, userId);
+  const b = await ledger.lockWallet(q, m, userId);
   const prior = await q('SELECT * FROM withdrawals WHERE merchant_id = $1 AND user_id = $2 AND idem_key = $3',
     [m, userId, idemKey]);
   if (prior.length) return { ...prior[0], replayed: true };
-  const s = settingsOf(merchant);
-  if (!s.methods.includes(method) || !CHANNELS[method]) throw bad('E_METHOD', 'method', `method ${method} is not offered`);
-  const b = await ledger.balances(q, m, userId);
-  if (b.available < s.threshold_fen) {
-    throw bad('E_THRESHOLD', 'amount_fen', `withdrawals start at ${s.threshold_fen} fen available; you have ${b.available}`);
-  }
-  if (amount < s.min_fen) throw bad('E_MIN', 'amount_fen', `at least ${s.min_fen} fen per withdrawal`);
-  if (amount > s.max_fen) throw bad('E_MAX', 'amount_fen', `at most ${s.max_fen} fen per withdrawal`);
-  if (amount > b.available) {
-    throw bad('E_INSUFFICIENT', 'amount_fen', `only ${b.available} fen is available`);
-  }
-  const since = periodStart(s.period, now);
-  const [{ n }] = await q(`SELECT COUNT(*)::int AS n FROM withdrawals WHERE merchant_id = $1 AND user_id = $2
-                           AND created_ms >= $3 AND status <> 'rejected'`, [m, userId, since]);
-  if (n >= s.max_per_period) throw conflict('E_FREQUENCY', `at most ${s.max_per_period} withdrawals per ${s.period}`);
-  const [{ today }] = await q(`SELECT COALESCE(SUM(amount_fen), 0) AS today FROM withdrawals WHERE merchant_id = $1
-      AND user_id = $2 AND method = 'wechat_transfer' AND created_ms >= $3 AND status <> 'rejected'`,
-  [m, userId, cstDayStart(now)]);
+  const history = await q(`SELECT created_ms, method, net_fen FROM withdrawals WHERE merchant_id = $1 AND user_id = $2
+                           AND status <> 'rejected' AND created_ms > $3 AND created_ms <= $4 ORDER BY created_ms DESC LIMIT 1000`,
+  [m, userId, now - HISTORY_MS, now]);
   const [user] = await q('SELECT real_name FROM users WHERE merchant_id = $1 AND user_id = $2', [m, userId]);
-  CHANNELS[method].check(amount, { transferredToday: Number(today), realName: !!(user && user.real_name) });
-  const [w] = await q(`INSERT INTO withdrawals (merchant_id, user_id, amount_fen, method, status, idem_key, created_ms)
-                       VALUES ($1, $2, $3, $4, 'requested', $5, $6) RETURNING *`, [m, userId, amount, method, idemKey, now]);
+  const p = engine.call('previewWithdrawal', {
+    settings: storedSettings(merchant), available_fen: b.available, amount_fen: amount, method, now_ms: now,
+    real_name: !!(user && user.real_name),
+    history: history.map((h) => ({ created_ms: Number(h.created_ms), method: h.method, net_fen: Number(h.net_fen) })),
+  });
+  if (!p.ok) throw fromEngine(p, { settings: 'withdrawal' });
+  if (!p.allowed) {
+    // Every reason at once, as the page shows them; too many this period is a state conflict.
+    const first = p.reasons[0];
+    const err = new ApiError(first.code === 'E_FREQUENCY' ? 409 : 400, first.code, first.path, first.message);
+    err.errors = p.reasons.map((r) => ({ ...r, ...(r.code === 'E_FREQUENCY' && p.changes_at_ms ? { until_ms: p.changes_at_ms } : {}) }));
+    throw err;
+  }
+  const [w] = await q(`INSERT INTO withdrawals (merchant_id, user_id, amount_fen, fee_fen, net_fen, method, status, idem_key, created_ms)
+                       VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $8) RETURNING *`,
+  [m, userId, amount, p.fee_fen, p.net_fen, method, idemKey, now]);
   await ledger.post(q, m, userId, [['available', -amount], ['withdrawing', amount]], `withdrawal:${w.withdrawal_id}`, now);
   return w;
 }
@@ -70,14 +58,17 @@ async function load(q, m, id) {
   return rows[0];
 }
 
+// Paid: the net left through the channel and the fee went to the merchant. Rejected: the whole
+// amount is available again.
 async function settle(q, w, status, payout, now) {
   const m = w.merchant_id;
-  await ledger.lockWallet(q, m, w.user_id);
   await q(`UPDATE withdrawals SET status = $3, payout = $4, decided_ms = $5 WHERE merchant_id = $1 AND withdrawal_id = $2`,
     [m, w.withdrawal_id, status, JSON.stringify(payout), now]);
   const amount = Number(w.amount_fen);
   const ref = `withdrawal:${w.withdrawal_id}`;
-  if (status === 'paid') await ledger.post(q, m, w.user_id, [['withdrawing', -amount], ['withdrawn', amount]], ref, now);
+  if (status === 'paid') {
+    await ledger.post(q, m, w.user_id, [['withdrawing', -amount], ['withdrawn', Number(w.net_fen)], ['fee', Number(w.fee_fen)]], ref, now);
+  }
   if (status === 'rejected') await ledger.post(q, m, w.user_id, [['withdrawing', -amount], ['available', amount]], ref, now);
   return { ...w, status, payout };
 }
@@ -115,4 +106,4 @@ async function sendQueued(q, merchantId, now) {
   return rows.length;
 }
 
-module.exports = { request, approve, reject, confirm, sendQueued, settingsOf, DEFAULTS };
+module.exports = { request, approve, reject, confirm, sendQueued, settingsOf, storedSettings };

@@ -15,11 +15,12 @@ async function checkLedger(query, merchantId) {
   const owed = new Map(lines.map((r) => [Number(r.beneficiary_id), Number(r.owed)]));
   for (const [user, a] of users) {
     const v = (k) => a[k] || 0;
-    for (const k of ['pending', 'frozen', 'available', 'withdrawing', 'withdrawn', 'debt', 'forgiven']) {
+    for (const k of ['pending', 'frozen', 'available', 'withdrawing', 'withdrawn', 'fee', 'debt', 'forgiven']) {
       if (v(k) < 0) bad.push(`user ${user}: ${k} is negative (${v(k)})`);
     }
-    // What the user holds, less what he owes, less what was forgiven, is what his lines are worth.
-    const held = v('pending') + v('frozen') + v('available') + v('withdrawing') + v('withdrawn') - v('debt') - v('forgiven');
+    // What the user holds (withdrawals paid out count as what arrived plus their fee), less what
+    // he owes, less what was forgiven, is what his lines are worth.
+    const held = v('pending') + v('frozen') + v('available') + v('withdrawing') + v('withdrawn') + v('fee') - v('debt') - v('forgiven');
     if (owed.has(user) && held !== owed.get(user)) bad.push(`user ${user}: ledger holds ${held}, lines are worth ${owed.get(user)}`);
   }
   // The wallets' cached balances are the sums of their ledger entries, account by account.
@@ -28,7 +29,7 @@ async function checkLedger(query, merchantId) {
   for (const w of wallets) {
     walletUsers.add(Number(w.user_id));
     const a = users.get(Number(w.user_id)) || {};
-    for (const k of ['pending', 'frozen', 'available', 'withdrawing', 'withdrawn', 'debt', 'forgiven', 'points', 'balance']) {
+    for (const k of ['pending', 'frozen', 'available', 'withdrawing', 'withdrawn', 'fee', 'debt', 'forgiven', 'points', 'balance']) {
       if (Number(w[k]) !== (a[k] || 0)) bad.push(`user ${w.user_id}: wallet ${k} ${w[k]}, ledger ${a[k] || 0}`);
     }
   }
@@ -59,12 +60,14 @@ async function checkLedger(query, merchantId) {
   }
   // Withdrawals: money in flight and paid out match the withdrawal records.
   const w = await query(`SELECT user_id, SUM(CASE WHEN status IN ('requested', 'approved') THEN amount_fen ELSE 0 END) AS flying,
-                                SUM(CASE WHEN status = 'paid' THEN amount_fen ELSE 0 END) AS paid
+                                SUM(CASE WHEN status = 'paid' THEN net_fen ELSE 0 END) AS paid,
+                                SUM(CASE WHEN status = 'paid' THEN fee_fen ELSE 0 END) AS fees
                          FROM withdrawals WHERE merchant_id = $1 GROUP BY user_id`, [merchantId]);
   for (const r of w) {
     const a = users.get(Number(r.user_id)) || {};
     if ((a.withdrawing || 0) !== Number(r.flying)) bad.push(`user ${r.user_id}: withdrawing ${a.withdrawing || 0} vs requests ${r.flying}`);
     if ((a.withdrawn || 0) !== Number(r.paid)) bad.push(`user ${r.user_id}: withdrawn ${a.withdrawn || 0} vs paid ${r.paid}`);
+    if ((a.fee || 0) !== Number(r.fees)) bad.push(`user ${r.user_id}: fee ${a.fee || 0} vs fees ${r.fees}`);
   }
   // Every paid order has its commission lines; no order has them twice.
   const orders = await query(`SELECT o.order_id, o.status, o.attribution, COUNT(l.line_id)::int AS lines FROM orders o

@@ -90,6 +90,8 @@ async function run(dbEnv, verifyWith) {
     commission_per_unit_fen: 300, product: { name: 'x', price_fen: 9900, stock: 1000 }, hold_days: 0, refund_policy: 'proportional' };
   assert.equal((await c.merchant('POST', '/api/merchant/programs', { program_id: 7, config })).status, 200);
   assert.equal((await c.merchant('POST', '/api/merchant/programs/7/publish', {})).status, 200);
+  // A withdrawal fee, so the books also have to account for what the merchant kept.
+  assert.equal((await c.merchant('PUT', '/api/merchant/settings/withdrawal', { settings: { fee: { rate_bp: 100, min_fen: 1 } } })).status, 200);
   const log = [];
   const stop = { now: false };
   // Requests cut off by the kill reject; the journeys end there.

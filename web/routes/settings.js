@@ -1,9 +1,10 @@
 // Merchant API (x-api-key) for distributors (SPEC 9): the application conditions and approval,
-// the merchant's name for the role, the tags the conditions can ask for, and the list of
-// distributors (pending applications first).
+// the merchant's name for the role, the tags the conditions can ask for, the list of
+// distributors (pending applications first), and the withdrawal settings (checked by the engine).
 'use strict';
 const application = require('../application');
-const { notFound } = require('../errors');
+const withdraw = require('../withdraw');
+const { notFound, fromEngine } = require('../errors');
 
 const CONDITIONS = {
   type: 'object',
@@ -51,6 +52,27 @@ module.exports = async function settingsRoutes(app, { ctx }) {
         [m, JSON.stringify(settings), b.role_name ? b.role_name.trim() : cur.role_name]);
     });
     return { ok: true, ...view(row) };
+  });
+
+  app.get('/api/merchant/settings/withdrawal', async (req) => {
+    const r = ctx.engine.call('withdrawalSettings', { settings: withdraw.storedSettings(req.merchant) });
+    if (!r.ok) throw fromEngine(r, { settings: '' });
+    return { ok: true, settings: r.settings, warnings: r.warnings };
+  });
+
+  // Replaces the withdrawal settings; the engine checks them (errors at their field) and says
+  // which run into a platform limit (warnings, stored anyway: the merchant decides).
+  app.put('/api/merchant/settings/withdrawal', {
+    schema: { body: { type: 'object', properties: { settings: { type: 'object' } }, required: ['settings'], additionalProperties: false } },
+  }, async (req) => {
+    const m = req.merchant.merchant_id;
+    const r = ctx.engine.call('withdrawalSettings', { settings: req.body.settings });
+    if (!r.ok) throw fromEngine(r, { settings: 'settings' });
+    await ctx.tx(async (q) => {
+      const [cur] = await q('SELECT settings FROM merchants WHERE merchant_id = $1 FOR UPDATE', [m]);
+      await q('UPDATE merchants SET settings = $2 WHERE merchant_id = $1', [m, JSON.stringify({ ...(cur.settings || {}), withdrawal: req.body.settings })]);
+    });
+    return { ok: true, settings: r.settings, warnings: r.warnings };
   });
 
   // The merchant's labels on a user ("tagged identity"): replaces them all.

@@ -173,7 +173,7 @@ module.exports = async function userRoutes(app, { ctx }) {
   app.get('/api/me/wallet', auth, async (req) => {
     const m = req.merchant.merchant_id;
     await ctx.tx((q) => settle.releaseDue(q, m, clock(), req.userId));
-    return { ok: true, wallet: await ledger.balances(db.query, m, req.userId), settings: withdraw.settingsOf(await ctx.loadMerchant(req)) };
+    return { ok: true, wallet: await ledger.balances(db.query, m, req.userId), settings: withdraw.settingsOf(ctx.engine, await ctx.loadMerchant(req)) };
   });
 
   app.get('/api/me/team', auth, async (req) => {
@@ -248,13 +248,14 @@ module.exports = async function userRoutes(app, { ctx }) {
   });
 
   app.post('/api/me/withdrawals', {
-    ...auth, schema: body({ amount_fen: { ...AMOUNT, minimum: 1 }, method: { type: 'string', maxLength: 32 }, idem_key: IDEM_KEY }),
+    ...auth,
+    schema: body({ amount_fen: { ...AMOUNT, minimum: 1 }, method: { type: 'string', enum: ['red_packet', 'wechat_transfer', 'bank', 'alipay', 'shop_balance'] }, idem_key: IDEM_KEY }),
   }, async (req) => {
     const m = req.merchant.merchant_id;
     const now = clock();
     await ctx.tx((q) => settle.releaseDue(q, m, now, req.userId));
     const merchant = await ctx.loadMerchant(req);
-    const w = await ctx.tx((q) => withdraw.request(q, merchant, req.userId, req.body, now));
+    const w = await ctx.tx((q) => withdraw.request(q, ctx.engine, merchant, req.userId, req.body, now));
     return { ok: true, withdrawal: w };
   });
 
