@@ -6,10 +6,10 @@ const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
 const { execFileSync } = require('child_process');
+const os = require('os');
 
-const [dist, nativeBin, work, ordersArg] = process.argv.slice(2);
+const [dist, fastDist, nativeBin, work, ordersArg] = process.argv.slice(2);
 const ORDERS = Number(ordersArg || 5000);
-const { loadEngine } = require(path.resolve(dist, 'engine.js'));
 // Each module instance hooks process events in Node; 40 inits are not a leak.
 process.setMaxListeners(200);
 
@@ -35,6 +35,13 @@ function order(i) {
   };
 }
 
+// The product page's everyday question: one unit of a campaign, "分享赚 ¥x".
+const typical = {
+  program: { kind: 'campaign', program_id: 1001, title: '新品分销宝', start_ms: 1764547200000, end_ms: 1767225600000,
+    commission_per_unit_fen: 990, product: { name: '茶叶礼盒', price_fen: 9900, stock: 100 } },
+  order: { buyer_id: 20, sharer_id: 7, items: [{ units: 1, paid_fen: 9900 }] },
+};
+
 const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
 const us = (ns) => (ns / 1000).toFixed(2);
 function timeNs(n, f) {
@@ -52,22 +59,10 @@ function sizes(file) {
     br: zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length };
 }
 
-async function main() {
-  const kb = (n) => (n / 1024).toFixed(1).padStart(6);
-  const row = (a, b, c, d) => console.log(`  ${a.padEnd(40)}${String(b).padStart(12)}  ${String(c).padStart(12)}  ${d || ''}`);
-
-  console.log('size (KB)                                      raw      gzip    brotli');
-  const files = { wasm: 'share_engine.wasm', glue: 'share_engine.js', facade: 'engine.js' };
-  const s = {};
-  for (const [k, f] of Object.entries(files)) {
-    s[k] = sizes(path.join(dist, f));
-    console.log(`  ${(k + ' (' + f + ')').padEnd(40)}${kb(s[k].raw)}    ${kb(s[k].gz)}    ${kb(s[k].br)}`);
-  }
-  const both = s.wasm.br + s.glue.br;
-  console.log(`  wasm + glue, brotli: ${kb(both).trim()} KB (target <= 60 KB for the commission scope, <= 100 KB finished) ${both <= 100 * 1024 ? '' : 'OVER'}`);
-
-  // Init: compile + instantiate + embind registration, from bytes already in memory.
-  const wasmBinary = fs.readFileSync(path.join(dist, files.wasm));
+// Everything measured in one module build.
+async function measure(dir) {
+  const { loadEngine } = require(path.resolve(dir, 'engine.js'));
+  const wasmBinary = fs.readFileSync(path.join(dir, 'share_engine.wasm'));
   const inits = [];
   let e;
   for (let i = 0; i < 40; i++) {
@@ -75,27 +70,25 @@ async function main() {
     e = await loadEngine({ wasmBinary });
     inits.push(Number(process.hrtime.bigint() - a) / 1e6);
   }
-  console.log('\ninit in Node (ms)');
-  row('first', inits[0].toFixed(2), '');
-  row('median of 40', median(inits).toFixed(2), '', 'target <= 15 ms');
-
-  // One preview, and where its time goes.
   const single = { program, order: order(1) };
   const singleText = JSON.stringify(single);
-  const answerText = e.rawText('previewOrder', singleText);
-  if (!answerText.includes('"ok":true')) throw new Error(answerText);
-  for (let i = 0; i < 2000; i++) e.previewOrder(program, single.order); // warm-up
-  const facade = timeNs(5000, () => e.previewOrder(program, single.order));
-  const raw = timeNs(5000, () => e.rawText('previewOrder', singleText));
-  const jsJson = timeNs(5000, () => { JSON.stringify(single); JSON.parse(answerText); });
-  const version = timeNs(5000, () => e.version());
-
-  // Batch: the same orders, one call, WASM and native.
-  const batch = { program, orders: Array.from({ length: ORDERS }, (_, i) => order(i)) };
-  const batchText = JSON.stringify(batch);
-  fs.mkdirSync(work, { recursive: true });
-  fs.writeFileSync(path.join(work, 'batch.json'), batchText);
-  fs.writeFileSync(path.join(work, 'single.json'), singleText);
+  const typicalText = JSON.stringify(typical);
+  for (const t of [singleText, typicalText]) {
+    const answer = e.rawText('previewOrder', t);
+    if (!answer.includes('"ok":true')) throw new Error(answer);
+  }
+  for (let i = 0; i < 2000; i++) { e.previewOrder(program, single.order); e.previewOrder(typical.program, typical.order); }
+  const m = {
+    firstInit: inits[0], init: median(inits),
+    facade: timeNs(5000, () => e.previewOrder(program, single.order)),
+    raw: timeNs(5000, () => e.rawText('previewOrder', singleText)),
+    typicalFacade: timeNs(5000, () => e.previewOrder(typical.program, typical.order)),
+    typicalRaw: timeNs(5000, () => e.rawText('previewOrder', typicalText)),
+    version: timeNs(5000, () => e.version()),
+    answer: e.rawText('previewOrder', singleText),
+    typicalAnswer: e.rawText('previewOrder', typicalText),
+  };
+  const batchText = JSON.stringify({ program, orders: Array.from({ length: ORDERS }, (_, i) => order(i)) });
   let best = Infinity;
   for (let i = 0; i < 5; i++) {
     const a = process.hrtime.bigint();
@@ -103,26 +96,64 @@ async function main() {
     best = Math.min(best, Number(process.hrtime.bigint() - a) / 1000);
     if (!out.startsWith('{"failed":0')) throw new Error(out.slice(0, 300));
   }
-  const [nBatchUs, nCallNs, nJsonNs, answerBytes] = execFileSync(nativeBin,
-    [path.join(work, 'batch.json'), path.join(work, 'single.json'), '5', '5000'], { encoding: 'utf8' })
-    .trim().split(/\s+/).map(Number);
+  m.batchUs = best;
+  m.size = { wasm: sizes(path.join(dir, 'share_engine.wasm')), glue: sizes(path.join(dir, 'share_engine.js')),
+    facade: sizes(path.join(dir, 'engine.js')) };
+  return { m, singleText, typicalText, batchText };
+}
 
-  console.log(`\none previewOrder call (µs, median of 5000; request ${singleText.length} B, answer ${answerBytes} B)`);
-  row('', 'WASM', 'native');
-  row('facade call (objects in and out)', us(facade), '', 'target <= 20 µs');
-  row('raw call (JSON text in and out)', us(raw), us(nCallNs));
-  row('  of which JSON parse+dump in C++', '', us(nJsonNs), `${Math.round((100 * nJsonNs) / nCallNs)} % of the native call`);
-  row('JS JSON.stringify + JSON.parse', us(jsJson), '', `${Math.round((100 * jsJson) / facade)} % of the facade call`);
-  row('embind round trip (version(), tiny)', us(version), '', `${Math.round((100 * version) / facade)} % of the facade call`);
-  row('JSON boundary, all told', '', '', `${Math.round((100 * (jsJson + (raw * nJsonNs) / nCallNs)) / facade)} % of the facade call (JS JSON + C++ JSON scaled to WASM)`);
+async function main() {
+  const kb = (n) => (n / 1024).toFixed(1);
+  const row = (label, ...cols) => console.log(`  ${label.padEnd(40)}${cols.map((c) => String(c).padStart(12)).join('')}`);
+  const ship = await measure(dist);
+  const fast = await measure(fastDist);
+  const a = ship.m;
+  const b = fast.m;
 
-  const wasmRate = (ORDERS * 1e6) / best;
-  const nativeRate = (ORDERS * 1e6) / nBatchUs;
-  console.log(`\npreviewBatch, ${ORDERS} orders in one call (best of 5, JSON included)`);
-  row('', 'WASM', 'native');
-  row('ms', (best / 1000).toFixed(1), (nBatchUs / 1000).toFixed(1));
-  row('orders/s', Math.round(wasmRate), Math.round(nativeRate));
-  row('WASM / native', `${Math.round((100 * wasmRate) / nativeRate)} %`, '', 'target >= 50 %');
+  fs.mkdirSync(work, { recursive: true });
+  const file = (n, t) => { const f = path.join(work, n); fs.writeFileSync(f, t); return f; };
+  const [nBatchUs, nCallNs, nParseNs, nTypicalNs, answerBytes, typicalBytes] = execFileSync(nativeBin,
+    [file('batch.json', ship.batchText), file('single.json', ship.singleText), file('typical.json', ship.typicalText), '5', '5000'],
+    { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+  if (answerBytes !== Buffer.byteLength(a.answer) || a.answer !== b.answer) throw new Error('the builds answer differently');
+
+  console.log('columns: the shipped module (-Oz, emmalloc) | the same sources at -O2 | native g++ -O2\n');
+  console.log('size (KB, brotli; raw in brackets)');
+  row('', 'WASM -Oz', 'WASM -O2');
+  for (const k of ['wasm', 'glue', 'facade']) row(k, `${kb(a.size[k].br)} (${kb(a.size[k].raw)})`, `${kb(b.size[k].br)} (${kb(b.size[k].raw)})`);
+  const both = a.size.wasm.br + a.size.glue.br;
+  row('wasm + glue', kb(both), kb(b.size.wasm.br + b.size.glue.br));
+  console.log(`  target: <= 100 KB for the finished module (<= 60 KB for the commission scope alone) ${both <= 100 * 1024 ? 'met' : 'OVER'}`);
+
+  console.log('\ninit in Node (ms)');
+  row('', 'WASM -Oz', 'WASM -O2');
+  row('first', a.firstInit.toFixed(2), b.firstInit.toFixed(2));
+  row('median of 40', a.init.toFixed(2), b.init.toFixed(2));
+  console.log('  target: <= 15 ms');
+
+  console.log(`\none previewOrder call (µs, median of 5000)`);
+  row('', 'WASM -Oz', 'WASM -O2', 'native');
+  console.log(`  every rule: 3 levels, grades, product rates, agents, 2 items, 12 lines (request ${ship.singleText.length} B, answer ${answerBytes} B)`);
+  row('  facade (objects in and out)', us(a.facade), us(b.facade));
+  row('  raw (JSON text in and out)', us(a.raw), us(b.raw), us(nCallNs));
+  row('    of which parsing the request text', '', '', us(nParseNs));
+  console.log(`  typical: one campaign unit, "分享赚" (request ${ship.typicalText.length} B, answer ${typicalBytes} B)`);
+  row('  facade (objects in and out)', us(a.typicalFacade), us(b.typicalFacade));
+  row('  raw (JSON text in and out)', us(a.typicalRaw), us(b.typicalRaw), us(nTypicalNs));
+  row('embind round trip (version(), tiny)', us(a.version), us(b.version));
+  const jsJson = timeNs(5000, () => { JSON.stringify({ program, order: order(1) }); JSON.parse(a.answer); });
+  row('JS JSON.stringify + JSON.parse alone', us(jsJson), '', '', );
+  console.log(`  target: <= 20 µs per preview. JS's own JSON for the every-rule call is ${Math.round((100 * jsJson) / a.facade)} % of the -Oz facade call;`);
+  console.log(`  the C++ side (raw call) is ${Math.round((100 * a.raw) / a.facade)} %, of which parsing the request is ~${Math.round((100 * nParseNs) / nCallNs)} % natively.`);
+
+  const rate = (us) => Math.round((ORDERS * 1e6) / us);
+  console.log(`\npreviewBatch, ${ORDERS} orders in one call (best of 5, JSON text in and out)`);
+  row('', 'WASM -Oz', 'WASM -O2', 'native');
+  row('ms', (a.batchUs / 1000).toFixed(1), (b.batchUs / 1000).toFixed(1), (nBatchUs / 1000).toFixed(1));
+  row('orders/s', rate(a.batchUs), rate(b.batchUs), rate(nBatchUs));
+  row('share of native speed', `${Math.round((100 * nBatchUs) / a.batchUs)} %`, `${Math.round((100 * nBatchUs) / b.batchUs)} %`, '100 %');
+  console.log('  target: WASM >= 50 % of native');
+  console.log(`\nload average while measuring: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
 
 main().catch((err) => { console.error(err); process.exit(1); });

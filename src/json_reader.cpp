@@ -104,6 +104,8 @@ std::string_view TopLevelMemberText(const std::string& t, const char* key) {
     i = SkipSpace(t, end);
     if (i < t.size() && t[i] == ',') i = SkipSpace(t, i + 1);
   }
+  // Only an object read to its closing brace, with nothing after it, is what the parser sees.
+  if (i >= t.size() || t[i] != '}' || SkipSpace(t, i + 1) != t.size()) return {};
   return hits == 1 ? found : std::string_view();
 }
 
@@ -147,21 +149,28 @@ const Json* Reader::Field(const char* key) {
   return &*it;
 }
 
-std::optional<int64_t> ReadInt(const Json& v, const std::string& path, int64_t min, int64_t max,
-                               Problems& problems) {
+namespace {
+
+// An integer in [min, max], or the code and message of why not. The path is left to the caller,
+// so a field that is fine never builds its path string.
+std::optional<int64_t> CheckInt(const Json& v, int64_t min, int64_t max, const char*& code,
+                                std::string& message) {
   if (v.is_number_float()) {
-    Report(problems, "E_NOT_INTEGER", path, "expected a whole number, got a fraction or exponent");
+    code = "E_NOT_INTEGER";
+    message = "expected a whole number, got a fraction or exponent";
     return std::nullopt;
   }
   if (v.is_number_unsigned()) {
     const uint64_t u = v.get<uint64_t>();
     if (u > static_cast<uint64_t>(max)) {
-      Report(problems, "E_RANGE", path, "must be at most " + std::to_string(max));
+      code = "E_RANGE";
+      message = "must be at most " + std::to_string(max);
       return std::nullopt;
     }
     const auto s = static_cast<int64_t>(u);
     if (s < min) {
-      Report(problems, "E_RANGE", path, "must be at least " + std::to_string(min));
+      code = "E_RANGE";
+      message = "must be at least " + std::to_string(min);
       return std::nullopt;
     }
     return s;
@@ -169,18 +178,31 @@ std::optional<int64_t> ReadInt(const Json& v, const std::string& path, int64_t m
   if (v.is_number_integer()) {
     const int64_t s = v.get<int64_t>();
     if (s < 0 && min >= 0) {
-      Report(problems, "E_NEGATIVE", path, "must not be negative");
+      code = "E_NEGATIVE";
+      message = "must not be negative";
       return std::nullopt;
     }
     if (s < min || s > max) {
-      Report(problems, "E_RANGE", path,
-             "must be between " + std::to_string(min) + " and " + std::to_string(max));
+      code = "E_RANGE";
+      message = "must be between " + std::to_string(min) + " and " + std::to_string(max);
       return std::nullopt;
     }
     return s;
   }
-  Report(problems, "E_TYPE", path, "expected an integer");
+  code = "E_TYPE";
+  message = "expected an integer";
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<int64_t> ReadInt(const Json& v, const std::string& path, int64_t min, int64_t max,
+                               Problems& problems) {
+  const char* code = nullptr;
+  std::string message;
+  auto r = CheckInt(v, min, max, code, message);
+  if (!r) Report(problems, code, path, std::move(message));
+  return r;
 }
 
 std::optional<int64_t> Reader::Int(const char* key, int64_t min, int64_t max,
@@ -190,7 +212,11 @@ std::optional<int64_t> Reader::Int(const char* key, int64_t min, int64_t max,
     if (!fallback && object_) Report(problems_, "E_REQUIRED", PathOf(key), "is required");
     return fallback;
   }
-  return ReadInt(*v, PathOf(key), min, max, problems_);
+  const char* code = nullptr;
+  std::string message;
+  auto r = CheckInt(*v, min, max, code, message);
+  if (!r) Report(problems_, code, PathOf(key), std::move(message));
+  return r;
 }
 
 std::optional<int64_t> Reader::Amount(const char* key, std::optional<int64_t> fallback) {

@@ -24,10 +24,11 @@ Json ParseJson(const std::string& text, Problems& problems);
 std::string DumpJson(const Json& j);
 // The failure answer every entry point gives: {"ok":false,"errors":[{code,path,message}]}.
 std::string Fail(const Problems& problems);
-// The raw text of the top-level member `key` of `text`, which must already have parsed as a JSON
-// object. Empty when the member is absent, appears twice, or any top-level key is written with
-// an escape: then the text alone cannot say which member the parser kept, so callers fall back
-// to the parsed value.
+// The raw text of the top-level member `key` of a JSON object text. Empty when the member is
+// absent or appears twice, when a top-level key is written with an escape, or when the text is
+// not an object read to its closing brace: then the text alone cannot say which member the parser
+// keeps, and callers use the parsed value. On text that is not valid JSON the span means nothing
+// by itself; a caller must still parse (ParseRequest parses the rest around a known-valid span).
 std::string_view TopLevelMemberText(const std::string& text, const char* key);
 // Parses a request that must be a JSON object; reports E_JSON_PARSE / E_TYPE otherwise.
 bool ParseObject(const std::string& text, Json& root, Problems& problems);

@@ -422,27 +422,38 @@ std::optional<Program> ParseProgram(const Json& j, const std::string& path, Prob
   return p;
 }
 
-std::shared_ptr<const Program> ParseProgramCached(std::string_view text, const Json& j,
-                                                  const std::string& path, Problems& problems) {
-  // Most recent first. Four entries: the editor alternates between a draft and a few saved
-  // programs; anything more is a miss that costs one parse, as without the cache.
+namespace {
+// Most recent first. Four entries: the editor alternates between a draft and a few saved programs;
+// anything more is a miss that costs one parse, as without the cache.
+std::vector<std::pair<std::string, std::shared_ptr<const Program>>>& Cache() {
   static std::vector<std::pair<std::string, std::shared_ptr<const Program>>> cache;
+  return cache;
+}
+bool cache_on = true;
+}  // namespace
+
+std::shared_ptr<const Program> CachedProgram(std::string_view text) {
+  auto& cache = Cache();
+  if (!cache_on || text.empty()) return nullptr;
+  for (size_t i = 0; i < cache.size(); ++i) {
+    if (cache[i].first != text) continue;
+    std::rotate(cache.begin(), cache.begin() + i, cache.begin() + i + 1);
+    return cache.front().second;
+  }
+  return nullptr;
+}
+
+void CacheProgram(std::string_view text, std::shared_ptr<const Program> program) {
+  auto& cache = Cache();
+  if (!cache_on || text.empty() || !program) return;
   constexpr size_t kEntries = 4;
-  if (!text.empty()) {
-    for (size_t i = 0; i < cache.size(); ++i) {
-      if (cache[i].first != text) continue;
-      std::rotate(cache.begin(), cache.begin() + i, cache.begin() + i + 1);
-      return cache.front().second;
-    }
-  }
-  auto p = ParseProgram(j, path, problems);
-  if (!p) return nullptr;
-  auto shared = std::make_shared<const Program>(std::move(*p));
-  if (!text.empty()) {
-    if (cache.size() == kEntries) cache.pop_back();
-    cache.insert(cache.begin(), {std::string(text), shared});
-  }
-  return shared;
+  if (cache.size() == kEntries) cache.pop_back();
+  cache.insert(cache.begin(), {std::string(text), std::move(program)});
+}
+
+void SetProgramCacheForTesting(bool on) {
+  cache_on = on;
+  Cache().clear();
 }
 
 const char* RewardName(RewardType r) {

@@ -121,11 +121,13 @@ struct Program {
 // Parses and validates; on any problem returns empty and fills `problems` (all of them).
 std::optional<Program> ParseProgram(const Json& j, const std::string& path, Problems& problems);
 
-// ParseProgram with a small cache keyed by the program's exact JSON text (`text`, empty = don't
-// cache): a page previewing many orders under one program parses and hashes it once. Only valid
-// programs are cached; the answer is the same as ParseProgram's either way.
-std::shared_ptr<const Program> ParseProgramCached(std::string_view text, const Json& j,
-                                                  const std::string& path, Problems& problems);
+// A few valid programs keyed by their exact JSON text in a request: a page previewing many
+// orders under one program parses and hashes it once. The text of a valid JSON value means one
+// program, so a hit answers exactly as ParseProgram would. Null on a miss.
+std::shared_ptr<const Program> CachedProgram(std::string_view text);
+void CacheProgram(std::string_view text, std::shared_ptr<const Program> program);
+// Tests compare answers with the cache off and on.
+void SetProgramCacheForTesting(bool on);
 
 // The normalised config (every default filled in, fixed key order) that rules_version hashes.
 Json NormalizedProgram(const Program& p);

@@ -3,12 +3,14 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "api.h"
 #include "json_reader.h"
 #include "json_writer.h"
+#include "program.h"
 
 using nlohmann::json;
 
@@ -99,4 +101,42 @@ TEST_CASE("the program cache never changes an answer") {
   const std::string bad = request(R"({"kind":"distribution","rates_bp":[6000]})");
   CHECK(Preview(bad) == Preview(bad));
   CHECK(Preview(bad)["errors"][0]["code"] == "E_RATE_CAP");
+}
+
+TEST_CASE("with the program cache off and on, every request gets the same answer") {
+  const std::string a = R"({"kind":"distribution","depth":2,"rates_bp":[1000,500]})";
+  const std::string b = R"({"kind":"distribution","rates_bp":[700],"rounding":"half_up"})";
+  const std::string order = R"({"buyer_id":10,"bound_distributor_id":7,"distributors":[{"id":7,"inviter_id":5},{"id":5}],"items":[{"paid_fen":9999}]})";
+  std::vector<std::string> texts;
+  for (const auto& p : {a, b, std::string(R"({"kind":"distribution","rates_bp":[6000]})")}) {
+    const std::string good = R"({"program":)" + p + R"(,"order":)" + order + "}";
+    texts.push_back(good);
+    texts.push_back(" \n" + good + "\n ");
+    texts.push_back("\xEF\xBB\xBF" + good);
+    texts.push_back(R"({"order":)" + order + R"(,"program":)" + p + "}");
+    texts.push_back(R"({"program":)" + p + R"(,"program":)" + (p == a ? b : a) + R"(,"order":)" + order + "}");
+    texts.push_back(R"({"program":)" + p + R"(,"progr\u0061m":)" + b + R"(,"order":)" + order + "}");
+    texts.push_back(R"({"program":)" + p + R"(,"order":)" + order + "}x");
+    texts.push_back(R"({"program":)" + p + R"(,"order":)" + order + "},{}");
+    texts.push_back(R"({"program":)" + p + R"(,"order":)" + order);
+    texts.push_back(R"({"program":)" + p + R"(,"order":nul})");
+    texts.push_back(R"({"program":)" + p + R"(,"order":)" + order + R"(,"extra":1})");
+    texts.push_back(R"({"a":"x,"program":)" + p + R"(,"order":)" + order + "}");
+    texts.push_back(R"({"a":tru,"program":)" + p + R"(,"order":)" + order + "}");
+    texts.push_back(R"({"a":"\"","program":)" + p + R"(,"order":)" + order + "}");
+    texts.push_back(R"({"program":)" + p + R"(})");
+    for (size_t cut = 1; cut < good.size(); cut += 7) texts.push_back(good.substr(0, cut));
+  }
+  std::vector<std::string> expect;
+  engine::SetProgramCacheForTesting(false);
+  for (const auto& t : texts) expect.push_back(engine::api::PreviewOrder(t));
+  engine::SetProgramCacheForTesting(true);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < texts.size(); ++i) {
+      // Warm the cache with the request's own program first, so the fast path is taken when it may.
+      engine::api::PreviewOrder(R"({"program":)" + (i % 3 ? a : b) + R"(,"order":)" + order + "}");
+      INFO(texts[i]);
+      CHECK(engine::api::PreviewOrder(texts[i]) == expect[i]);
+    }
+  }
 }
