@@ -199,6 +199,16 @@ test('the editor previews what the server settles, for several configs', { timeo
     await page.click('#publish');
     await page.waitForFunction(() => document.querySelector('#program-status').textContent.includes('已发布'));
 
+    // Opened again in the editor: the same fields, still valid.
+    const again = watch(await ctx.newPage(), errors);
+    await again.goto(`${server.base}/editor.html?id=3101`);
+    await again.waitForSelector('body[data-ready="1"]');
+    assert.deepEqual(await again.$$eval('[data-key="logo_url"], [data-key^="footer_buttons"]', (x) => x.map((i) => i.value)),
+      ['/demo-logo.svg', '<i>官网', 'https://example.com/', '关注公众号', '/index.html']);
+    assert.equal(await again.getAttribute('body', 'data-valid'), 'true', await again.textContent('#form-errors'));
+    assert.match(await again.textContent('#program-status'), /已发布/);
+    await again.close();
+
     const view = watch(await ctx.newPage(), errors);
     await view.goto(`${server.base}/activity.html?id=3101&user=201`);
     await view.waitForSelector('body[data-ready="1"]');

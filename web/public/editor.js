@@ -534,7 +534,7 @@
       if (type === 'yuan') v[path] = App.money(e, [val])[0].replace('¥', '');
       else if (type === 'pct') v[path] = App.percentText(val).replace('%', '');
       else if (type === 'time') v[path] = toLocal(val);
-      else if (type === 'list') v[path] = val.join(',');
+      else if (type === 'list') v[path] = Array.isArray(val) ? val.join(',') : String(val);
     }
     if (c.allowed_regions) v.allowed_regions = c.allowed_regions.join(',');
     renderForm();
