@@ -4,7 +4,8 @@
 //   node scripts/bench-server.js [seconds]   (scripts/bench-server.sh starts PostgreSQL first)
 //   PG_BENCH_URL      a PostgreSQL server; each run gets a fresh database on it
 //   BENCH_BASELINE    another checkout's web/server.js: measured too, in the same run (before/after)
-//   BENCH_CONNECTIONS (16), BENCH_ONLY (pglite | postgres), BENCH_HALF=0 (skip the half-rate run)
+//   BENCH_CONNECTIONS (16), BENCH_ONLY (pglite | postgres), BENCH_HALF=0 (skip the half-rate run),
+//   BENCH_SHARED=1 (half the buyers came through a sharer's link: their orders pay commission)
 //   BENCH_NODE_ARGS   extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
 'use strict';
 const { spawn } = require('child_process');
@@ -18,6 +19,7 @@ const ROOT = path.join(__dirname, '..');
 const SECONDS = Number(process.argv[2] || 10);
 const KEY = 'demo-merchant-key';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 16);
+const SHARED = process.env.BENCH_SHARED === '1';
 
 const freePort = () => new Promise((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
@@ -45,6 +47,19 @@ async function setup(base) {
   for (let u = 0; u < 64; u++) {
     const r = await fetch(`${base}/api/dev/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ merchant_id: 1, user_id: 50000 + u }) });
     sessions.push((await r.json()).session);
+  }
+  if (SHARED) {
+    // Every other buyer came through one of 8 sharers' links: those orders pay a commission line
+    // (ledger entry, wallet upsert, budget move) when paid.
+    const login = async (id) => (await (await fetch(`${base}/api/dev/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ merchant_id: 1, user_id: id }) })).json()).session;
+    for (let u = 0; u < 64; u += 2) {
+      const sharer = await login(40000 + (u % 8));
+      const link = await (await fetch(`${base}/api/share/link`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sharer}` },
+        body: JSON.stringify({ program_id: 9, page_url: 'https://shop.example.cn/b' }) })).json();
+      await fetch(`${base}/api/share/open`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sessions[u]}` },
+        body: JSON.stringify({ program_id: 9, url: link.url }) });
+    }
   }
   return sessions;
 }
@@ -123,7 +138,7 @@ async function measure(label, server, env) {
       rows.push(await measure(`${tag}PostgreSQL`, server, { DATABASE_URL: await freshDatabase(tag ? 'bench_before' : 'bench') }));
     }
   }
-  console.log(`\nsettled orders (place + pay), ${SECONDS} s per run, ${CONNECTIONS} connections, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`\nsettled orders (place + pay${SHARED ? ', half with a commission line' : ''}), ${SECONDS} s per run, ${CONNECTIONS} connections, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log('storage            orders/s  p50 ms  p99 ms  non-2xx | at half rate: req/s  p50 ms  p99 ms');
   for (const r of rows) {
     console.log(`${r.label.padEnd(18)} ${String(r.settled).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${String(r.errors).padStart(8)} | ${String(r.halfRate).padStart(19)} ${String(r.halfP50).padStart(7)} ${String(r.halfP99).padStart(7)}`);

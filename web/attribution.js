@@ -53,9 +53,19 @@ function idsOf(record) {
   return [record.binding && record.binding.distributor_id, record.share && record.share.sharer_id];
 }
 
+// JSON with keys in one order: a stored record comes back from JSONB with its keys reordered.
+function canonical(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).filter((k) => v[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v === undefined ? null : v);
+}
+const same = (a, b) => canonical(a) === canonical(b);
+
 // A record worth storing again: anything but the has_bought flag changed (the server never
 // trusts that flag; it counts paid orders).
-const sameRecord = (a, b) => JSON.stringify({ ...a, has_bought: null }) === JSON.stringify({ ...b, has_bought: null });
+const sameRecord = (a, b) => same({ ...a, has_bought: null }, { ...b, has_bought: null });
 
 module.exports = function attribution(ctx) {
   const { engine } = ctx;
@@ -72,7 +82,7 @@ module.exports = function attribution(ctx) {
 
   async function persistProgramState(q, program, after) {
     const next = programPart(after);
-    if (JSON.stringify(next) === JSON.stringify(programPart(program.attribution_state))) return;
+    if (same(next, programPart(program.attribution_state))) return;
     await q(`UPDATE programs SET attribution_state = $3, attribution_version = attribution_version + 1
              WHERE merchant_id = $1 AND program_id = $2 AND attribution_version = $4`,
     [program.merchant_id, program.program_id, JSON.stringify(next), program.attribution_version]);
@@ -162,7 +172,7 @@ module.exports = function attribution(ctx) {
       // With no stored record there is nothing an order could bind (a binding by order needs a
       // cached share, which lives in the record).
       const after = record && (r.state.customers || []).find((c) => c.id === buyerId);
-      const changed = program.kind === 'distribution' && JSON.stringify(programPart(r.state)) !== JSON.stringify(programPart(program.attribution_state));
+      const changed = program.kind === 'distribution' && !same(programPart(r.state), programPart(program.attribution_state));
       const saves = [];
       if (after && !sameRecord(record, after)) {
         saves.push(async (tq) => {

@@ -31,10 +31,11 @@ const READ = (COLUMNS) => `SELECT
   LEFT JOIN relations r ON r.merchant_id = $1 AND r.program_id = $2 AND r.customer_id = $3
   WHERE p.merchant_id = $1 AND p.program_id = $2`;
 
-// The order and what it holds, in one statement: stock taken, the buyer's units moved from the
-// value the gate saw ($10; NULL when he held none), the buyer counted when he is new.
+// The order and what it holds, in one statement: stock taken (only while the program is still
+// published: ended meanwhile, the stock check fails), the buyer's units moved from the value the
+// gate saw ($10; NULL when he held none), the buyer counted when he is new.
 const WRITE = `WITH stock AS (
-    UPDATE programs SET stock = stock - $8, buyers = buyers + $9
+    UPDATE programs SET stock = CASE WHEN status = 'published' THEN stock - $8 ELSE -1 END, buyers = buyers + $9
     WHERE merchant_id = $1 AND program_id = $2 AND ($8 > 0 OR $9 > 0)
   ), held AS (
     INSERT INTO program_buyers AS b (merchant_id, program_id, buyer_id, units) VALUES ($1, $2, $3, $5)
@@ -45,7 +46,8 @@ const WRITE = `WITH stock AS (
                       preview, delivery_region)
   OVERRIDING SYSTEM VALUE
   VALUES ($1, $11, $2, $3, 'created', $5, $6, $7, $12, $4, $13, $14, $15)
-  RETURNING *`;
+  RETURNING merchant_id, order_id, program_id, buyer_id, status, units, paid_fen, refunded_fen, items, attribution, idem_key,
+            created_ms, paid_ms, completed_ms, delivery_region`;
 
 function publicOrder(row) {
   const { preview, ...order } = row;

@@ -111,11 +111,15 @@ for (const kind of DB) {
     const h = await harness(kind);
     await campaign(h);
     await h.visit(1, 20, 10);
+    const visitedAt = h.clock.now;
+    h.clock.now += HOUR;
     const buyer = await h.login(20);
     const o1 = (await buyer('POST', '/api/orders', { program_id: 1, units: 1, idem_key: 'a' })).body;
     assert.equal(o1.order.attribution.decision.reason, 'order_campaign_sharer');
+    const [rel] = await h.db.query('SELECT updated_ms FROM relations WHERE merchant_id = $1 AND program_id = 1 AND customer_id = 20', [h.merchantId]);
+    assert.equal(Number(rel.updated_ms), visitedAt, 'a campaign order leaves the buyer\'s record as the visit left it');
     await buyer('POST', `/api/orders/${o1.order.order_id}/pay`, {});
-    h.clock.now += 25 * HOUR; // the default share window is 24 h
+    h.clock.now += 24 * HOUR; // the default share window is 24 h from the visit
     const o2 = (await buyer('POST', '/api/orders', { program_id: 1, units: 1, idem_key: 'b' })).body;
     assert.deepEqual([o2.order.attribution.decision.reason, o2.order.attribution.decision.facts.why], ['order_unattributed', 'share_expired']);
     assert.equal(o2.preview.totals.cash_fen, 0);
