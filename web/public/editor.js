@@ -433,8 +433,9 @@
     return out.join('');
   }
 
-  // Input -> the values at once, the preview in the next animation frame: several events before a
-  // frame (a select fires input and change; fast typing; a slow phone) cost one preview.
+  // Input -> the values at once; the preview at once or in the next animation frame (schedule):
+  // several events before a frame (a select fires input and change; fast typing; a slow phone
+  // catching up) cost at most one preview more.
   function onInput(ev) {
     const el = ev.target;
     if (!el.dataset || !el.dataset.key) return;
@@ -448,9 +449,18 @@
     if (['depth', 'mode', 'reward'].includes(key)) ed.needForm = true;
     schedule(ev.timeStamp);
   }
+  // The first input since the last frame is previewed at once (its work is done before the next
+  // frame, as soon as possible); any more before that frame wait for it and cost one preview there.
   function schedule(since) {
     if (since != null && (ed.since === null || since < ed.since)) ed.since = since;
-    if (!ed.frame) ed.frame = requestAnimationFrame(flush);
+    if (ed.frame) return;
+    if (!ed.framed) {
+      ed.framed = true;
+      requestAnimationFrame(() => { ed.framed = false; });
+      flush();
+      return;
+    }
+    ed.frame = requestAnimationFrame(flush);
   }
   function flush() {
     if (ed.frame) cancelAnimationFrame(ed.frame);
