@@ -123,6 +123,7 @@ test('publish, share, gates, buy, pay, commission, refund claw-back, withdrawal'
   await page.click('#place');
   await page.waitForSelector('#order-total');
   assert.equal((await page.textContent('#order-total')).trim(), '¥198.00');
+  assert.equal(await page.isDisabled('#plus'), true, 'the placed order keeps its quantity');
   await ui.shot(page, 'activity-order');
   await page.click('#place');
   await page.waitForSelector('.order[data-status="paid"]');

@@ -230,10 +230,14 @@
     $('#order-box').innerHTML = '';
     $('#place').textContent = '提交订单';
     $('#units').value = 1;
+    stepper(true);
     const max = page.gate ? page.gate.buy.max_units : 1;
     $('#units').max = max;
     $('#limit-note').textContent = page.view.config.per_user_limit ? `每人限购 ${page.view.config.per_user_limit} 件，您还可购买 ${max} 件` : `库存 ${page.view.stock} 件`;
     $('#buy-sheet').hidden = false;
+  }
+  function stepper(on) {
+    for (const sel of ['#units', '#minus', '#plus']) $(sel).disabled = !on;
   }
   async function place() {
     const btn = $('#place');
@@ -243,6 +247,7 @@
         const units = Math.max(1, Math.min(Number($('#units').value) || 1, Number($('#units').max) || 1));
         const r = await api('POST', '/api/orders', { program_id: programId, idem_key: orderKey, units, ...(page.user.pass ? { pass: page.user.pass } : {}) });
         placed = r.order;
+        stepper(false); // the order is placed: its quantity no longer changes here
         const e = await App.engine();
         const [total] = App.money(e, [placed.paid_fen]);
         const sharer = r.preview && r.preview.items[0].lines[0];
