@@ -109,7 +109,7 @@ module.exports = function orders(ctx) {
     }
     const paidTotal = items.reduce((s, it) => s + it.paid_fen, 0);
     if (!Number.isSafeInteger(paidTotal) || !Number.isSafeInteger(units)) throw bad('E_OVERFLOW', 'items', 'amount too large');
-    // Who is credited and why, and what they will earn: one engine call.
+    // Who is credited and why, and what they will earn (attributeOrder, then previewOrder).
     const input = { order_id: String(orderId), items };
     if (body.delivery_region) input.delivery_region = body.delivery_region;
     const a = await ctx.attribution.order(q, p, buyer, row.relation, row.sharer_has_bought, input, now);

@@ -3,6 +3,7 @@
 // figures through the ledger, inside one transaction per operation.
 'use strict';
 const ledger = require('./ledger');
+const { Retry } = require('./db');
 const { bad, notFound, conflict, fromEngine } = require('./errors');
 
 const DAY_MS = 86400000;
@@ -100,7 +101,9 @@ async function markPaid(q, engine, order, program, providerRef, now) {
     await recordRulesVersion(q, order.merchant_id, program.config, preview.rules_version, now);
   }
   const [r] = await q(PAID, [order.merchant_id, order.order_id, providerRef, null, now, preview && JSON.stringify(preview), `order:${order.order_id}`]);
-  if (r.paid !== 1) throw new Error(`order ${order.order_id} could not be marked paid`);
+  // The program is not locked: an edit between reading it and this statement changes its
+  // rules_version, and the payment is settled again under the new one.
+  if (r.paid !== 1) throw new Retry(`order ${order.order_id}: program edited while paying`);
 }
 
 // Payment failed: the order closes and gives back the stock and the buyer's units it held.
