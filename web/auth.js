@@ -14,7 +14,25 @@ function signSession(secret, merchantId, userId, now, ttlMs = 7 * 86400000) {
   return `${payload}.${mac}`;
 }
 
+// Verified tokens, by secret and text: a token's signature and contents never change, so only
+// its expiry is checked again. Bounded; the server stays stateless (any instance verifies any token).
+const verified = new Map();
+const MAX_VERIFIED = 10000;
+
 function verifySession(secret, token, now) {
+  const key = typeof token === 'string' && token.length <= 512 ? `${secret}\u0000${token}` : null;
+  const hit = key && verified.get(key);
+  if (hit) {
+    if (hit.exp <= now) throw new ApiError(401, 'E_SESSION', 'authorization', 'session expired');
+    return { merchantId: hit.m, userId: hit.u };
+  }
+  const s = checkSession(secret, token, now);
+  if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value);
+  verified.set(key, s);
+  return { merchantId: s.m, userId: s.u };
+}
+
+function checkSession(secret, token, now) {
   const unauthorized = (why) => new ApiError(401, 'E_SESSION', 'authorization', why);
   if (typeof token !== 'string' || token.length > 512) throw unauthorized('missing or malformed session');
   const [payload, mac] = token.split('.');
@@ -30,7 +48,7 @@ function verifySession(secret, token, now) {
   }
   if (!Number.isSafeInteger(s.m) || !Number.isSafeInteger(s.u) || !Number.isSafeInteger(s.exp)) throw unauthorized('malformed session');
   if (s.exp <= now) throw unauthorized('session expired');
-  return { merchantId: s.m, userId: s.u };
+  return s;
 }
 
 module.exports = { hashKey, signSession, verifySession };

@@ -45,9 +45,7 @@ const WRITE = `WITH stock AS (
   INSERT INTO orders (merchant_id, order_id, program_id, buyer_id, status, units, paid_fen, items, attribution, idem_key, created_ms,
                       preview, delivery_region)
   OVERRIDING SYSTEM VALUE
-  VALUES ($1, $11, $2, $3, 'created', $5, $6, $7, $12, $4, $13, $14, $15)
-  RETURNING merchant_id, order_id, program_id, buyer_id, status, units, paid_fen, refunded_fen, items, attribution, idem_key,
-            created_ms, paid_ms, completed_ms, delivery_region`;
+  VALUES ($1, $11, $2, $3, 'created', $5, $6, $7, $12, $4, $13, $14, $15)`;
 
 function publicOrder(row) {
   const { preview, ...order } = row;
@@ -117,10 +115,15 @@ module.exports = function orders(ctx) {
     const { buyer_id: _b, items: _i, order_id: _o, delivery_region: _d, ...credited } = a.result.order;
     const attribution = { ...credited, decision: a.result.decision };
     const stockTaken = p.kind === 'campaign' ? units : 0;
-    const [order] = await q(WRITE, [merchantId, p.program_id, buyer, body.idem_key, units, paidTotal, JSON.stringify(items),
-      stockTaken, seen ? 0 : 1, seen, orderId, JSON.stringify(attribution), now, JSON.stringify(a.result.commission), body.delivery_region || null]);
+    const region = body.delivery_region || null;
+    await q(WRITE, [merchantId, p.program_id, buyer, body.idem_key, units, paidTotal, JSON.stringify(items),
+      stockTaken, seen ? 0 : 1, seen, orderId, JSON.stringify(attribution), now, JSON.stringify(a.result.commission), region]);
     if (a.save) await a.save(q);
-    return { ok: true, order: publicOrder(order), preview: a.result.commission };
+    // The row as written (the columns a replay returns), without reading it back.
+    const order = { merchant_id: merchantId, order_id: orderId, program_id: p.program_id, buyer_id: buyer, status: 'created', units,
+      paid_fen: paidTotal, refunded_fen: 0, items, attribution, idem_key: body.idem_key, created_ms: now, paid_ms: null, completed_ms: null,
+      delivery_region: region };
+    return { ok: true, order, preview: a.result.commission };
   }
 
   async function place(merchantId, buyer, body, now) {

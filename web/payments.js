@@ -10,7 +10,7 @@ class SandboxPayments {
   }
 
   create(order) {
-    return { provider_ref: `sbx-${order.merchant_id}-${order.order_id}-${crypto.randomBytes(6).toString('hex')}` };
+    return { provider_ref: `sbx-${order.merchant_id}-${order.order_id}-${crypto.randomUUID().slice(0, 12)}` };
   }
 
   callback(providerRef, status) {
