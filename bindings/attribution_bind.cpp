@@ -2,12 +2,14 @@
 // commission engine's (see commission_bind.cpp for why). bindings/engine.js wraps them.
 #include <emscripten/bind.h>
 
+#include "bytes.h"
+
 #include "attribution_api.h"
 
 EMSCRIPTEN_BINDINGS(attribution) {
-  emscripten::function("_attributionStep", &engine::api::AttributionStep);
-  emscripten::function("_replayEvents", &engine::api::ReplayEvents);
-  emscripten::function("_attributeOrder", &engine::api::AttributeOrder);
-  emscripten::function("_previewModeSwitch", &engine::api::PreviewModeSwitch);
-  emscripten::function("_gradeStatus", &engine::api::GradeStatus);
+  emscripten::function("_attributionStep", &bindings::Bytes<&engine::api::AttributionStep>);
+  emscripten::function("_replayEvents", &bindings::Bytes<&engine::api::ReplayEvents>);
+  emscripten::function("_attributeOrder", &bindings::Bytes<&engine::api::AttributeOrder>);
+  emscripten::function("_previewModeSwitch", &bindings::Bytes<&engine::api::PreviewModeSwitch>);
+  emscripten::function("_gradeStatus", &bindings::Bytes<&engine::api::GradeStatus>);
 }

@@ -62,8 +62,57 @@
     return { ok: false, errors: [{ code, path, message }] };
   }
 
+  // UTF-8 both ways, natively where the host has TextEncoder / TextDecoder (browsers, Node,
+  // the WeChat browser); a plain-JS fallback for hosts without them (older mini-program bases).
+  const encoder = typeof TextEncoder === 'function' ? new TextEncoder() : null;
+  const decoder = typeof TextDecoder === 'function' ? new TextDecoder() : null;
+  function utf8Encode(text) {
+    if (encoder) return encoder.encode(text);
+    const out = [];
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+        const d = text.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d < 0xe000) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
+      }
+      if (c >= 0xd800 && c < 0xe000) c = 0xfffd; // a lone surrogate, as TextEncoder does
+      if (c < 0x80) out.push(c);
+      else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+      else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+      else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    }
+    return new Uint8Array(out);
+  }
+  function utf8Decode(bytes) {
+    if (decoder) return decoder.decode(bytes);
+    // The engine writes valid UTF-8 only.
+    let s = '';
+    for (let i = 0; i < bytes.length;) {
+      const b = bytes[i++];
+      let c = b;
+      if (b >= 0xf0) c = ((b & 7) << 18) | ((bytes[i++] & 63) << 12) | ((bytes[i++] & 63) << 6) | (bytes[i++] & 63);
+      else if (b >= 0xe0) c = ((b & 15) << 12) | ((bytes[i++] & 63) << 6) | (bytes[i++] & 63);
+      else if (b >= 0xc0) c = ((b & 31) << 6) | (bytes[i++] & 63);
+      s += String.fromCodePoint(c);
+    }
+    return s;
+  }
+
   function wrap(raw) {
     const engine = { EngineError };
+    // One entry point, text in, text out (bindings/bytes.h): the request's bytes go into WASM
+    // memory, the answer comes back as a view of it and is decoded before anything else runs.
+    function invoke(fn, text) {
+      const bytes = utf8Encode(text);
+      const ptr = raw._malloc(bytes.length || 1);
+      if (!ptr) return JSON.stringify(fail('E_TOO_LARGE', '', 'no memory left for the request'));
+      try {
+        raw.HEAPU8.set(bytes, ptr); // HEAPU8 is read after malloc: memory may have grown
+        return utf8Decode(fn(ptr, bytes.length));
+      } finally {
+        raw._free(ptr);
+      }
+    }
     // Raw call: request object in, result object out, never throws.
     engine.call = function call(name, request) {
       const fn = raw['_' + name];
@@ -76,7 +125,7 @@
       }
       if (typeof text !== 'string') return fail('E_TYPE', '', 'the request must be an object');
       if (text.length > MAX_REQUEST_CHARS) return fail('E_TOO_LARGE', '', 'request too large');
-      return JSON.parse(fn(text));
+      return JSON.parse(invoke(fn, text));
     };
     for (const [name, build] of Object.entries(API)) {
       engine[name] = function (...args) {
@@ -88,8 +137,8 @@
     // Text in, text out: for tests that must send malformed JSON exactly as given.
     engine.rawText = function rawText(name, text) {
       const fn = raw['_' + name];
-      if (typeof fn !== 'function') return JSON.stringify(fail('E_NO_SUCH_CALL', '', name));
-      return fn(String(text));
+      if (typeof fn !== 'function' || name === 'version') return JSON.stringify(fail('E_NO_SUCH_CALL', '', name));
+      return invoke(fn, String(text));
     };
     engine.version = () => JSON.parse(raw._version());
     return engine;

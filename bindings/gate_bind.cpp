@@ -3,12 +3,14 @@
 // bindings/engine.js wraps into facade verbs.
 #include <emscripten/bind.h>
 
+#include "bytes.h"
+
 #include "gate_api.h"
 
 EMSCRIPTEN_BINDINGS(gate) {
-  emscripten::function("_evaluateGate", &engine::api::EvaluateGate);
-  emscripten::function("_campaignCountdown", &engine::api::CampaignCountdown);
-  emscripten::function("_campaignDisplay", &engine::api::CampaignDisplay);
-  emscripten::function("_regionInfo", &engine::api::RegionInfo);
-  emscripten::function("_passwordLockState", &engine::api::PasswordLockState);
+  emscripten::function("_evaluateGate", &bindings::Bytes<&engine::api::EvaluateGate>);
+  emscripten::function("_campaignCountdown", &bindings::Bytes<&engine::api::CampaignCountdown>);
+  emscripten::function("_campaignDisplay", &bindings::Bytes<&engine::api::CampaignDisplay>);
+  emscripten::function("_regionInfo", &bindings::Bytes<&engine::api::RegionInfo>);
+  emscripten::function("_passwordLockState", &bindings::Bytes<&engine::api::PasswordLockState>);
 }

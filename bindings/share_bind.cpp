@@ -4,12 +4,14 @@
 // signs with bindings/share-node.js.
 #include <emscripten/bind.h>
 
+#include "bytes.h"
+
 #include "share_api.h"
 
 EMSCRIPTEN_BINDINGS(share) {
-  emscripten::function("_encodeShareToken", &engine::api::EncodeShareToken);
-  emscripten::function("_decodeShareToken", &engine::api::DecodeShareToken);
-  emscripten::function("_buildShareLink", &engine::api::BuildShareLink);
-  emscripten::function("_parseShareLaunch", &engine::api::ParseShareLaunch);
-  emscripten::function("_layoutPoster", &engine::api::LayoutPoster);
+  emscripten::function("_encodeShareToken", &bindings::Bytes<&engine::api::EncodeShareToken>);
+  emscripten::function("_decodeShareToken", &bindings::Bytes<&engine::api::DecodeShareToken>);
+  emscripten::function("_buildShareLink", &bindings::Bytes<&engine::api::BuildShareLink>);
+  emscripten::function("_parseShareLaunch", &bindings::Bytes<&engine::api::ParseShareLaunch>);
+  emscripten::function("_layoutPoster", &bindings::Bytes<&engine::api::LayoutPoster>);
 }

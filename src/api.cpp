@@ -1,5 +1,7 @@
 #include "api.h"
 
+#include <cstring>
+
 #include "budget.h"
 #include "commission.h"
 #include "json_reader.h"
@@ -32,11 +34,11 @@ void WriteLine(JsonWriter& w, const Line& l) {
   w.Obj().Field(UnitKey(l.reward, "amount_fen", "amount_points"), l.amount);
   if (l.reward != RewardType::kPoints) w.Field("amount_text", FormatYuan(l.amount));
   w.Field("basis", l.basis).Field("beneficiary_id", l.who.id).Key("clipped");
-  if (l.clipped.empty()) w.Null();
-  else w.Str(l.clipped);
-  if (!l.who.grade.empty()) w.Field("grade", l.who.grade);
+  if (l.clipped) w.Str(l.clipped);
+  else w.Null();
+  if (l.who.grade) w.Field("grade", l.who.grade->id);
   w.Field("level", l.who.level);
-  if (l.basis == "rate") w.Field("rate_bp", l.value);
+  if (l.basis[0] == 'r') w.Field("rate_bp", l.value);
   else w.Field(UnitKey(l.reward, "per_unit_fen", "per_unit_points"), l.value);
   w.Field(UnitKey(l.reward, "raw_fen", "raw_points"), l.raw)
       .Field("reward", RewardName(l.reward))
@@ -58,7 +60,7 @@ void WritePreview(JsonWriter& w, const Program& p, const Order& o, const Preview
     for (const auto& l : it.lines) {
       Sum* s = nullptr;
       for (auto& x : sums)
-        if (x.who->id == l.who.id && x.who->role == l.who.role) s = &x;
+        if (x.who->id == l.who.id && std::strcmp(x.who->role, l.who.role) == 0) s = &x;
       if (!s) s = &sums.emplace_back(Sum{&l.who});
       (l.reward == RewardType::kPoints
            ? s->points
@@ -78,7 +80,7 @@ void WritePreview(JsonWriter& w, const Program& p, const Order& o, const Preview
   w.End().Key("chain").Arr();
   for (const auto& b : pv.chain) {
     w.Obj().Field("beneficiary_id", b.id);
-    if (!b.grade.empty()) w.Field("grade", b.grade);
+    if (b.grade) w.Field("grade", b.grade->id);
     w.Field("level", b.level).Field("role", b.role).End();
   }
   w.End().Key("items").Arr();

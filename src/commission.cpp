@@ -36,7 +36,8 @@ bool BuildChain(const Program& p, const Order& o, const std::string& path, Probl
   } else {
     cur = o.bound_distributor_id;
   }
-  std::string ref_path = path + ".bound_distributor_id";
+  // The field that named the current level, for an error: the binding, then an inviter_id.
+  const Distributor* named_by = nullptr;
   for (int level = 1; level <= p.depth; ++level) {
     if (!cur) {
       out.skips.push_back({level, std::nullopt, level == 1 ? "no_bound_distributor" : "no_inviter"});
@@ -46,12 +47,16 @@ bool BuildChain(const Program& p, const Order& o, const std::string& path, Probl
     }
     auto it = o.distributors.find(*cur);
     if (it == o.distributors.end()) {
+      const std::string ref_path =
+          named_by ? IndexPath(path + ".distributors", named_by->index) + ".inviter_id"
+                   : path + ".bound_distributor_id";
       Report(problems, "E_UNKNOWN_DISTRIBUTOR", ref_path,
              "distributor " + std::to_string(*cur) + " is not in the order's distributors");
       return false;
     }
     const Distributor& d = it->second;
-    if (!d.grade.empty() && !p.FindGrade(d.grade)) {
+    const Grade* grade = d.grade.empty() ? nullptr : p.FindGrade(d.grade);
+    if (!d.grade.empty() && !grade) {
       Report(problems, "E_UNKNOWN_GRADE", IndexPath(path + ".distributors", d.index) + ".grade",
              "no grade with this id in the program");
       return false;
@@ -59,10 +64,10 @@ bool BuildChain(const Program& p, const Order& o, const std::string& path, Probl
     if (d.id == o.buyer_id && p.self_purchase == SelfPurchase::kNone) {
       out.skips.push_back({level, d.id, "self_purchase_excluded"});
     } else {
-      out.chain.push_back({level, d.id, level == 1 ? "distributor" : "inviter", d.grade});
+      out.chain.push_back({level, d.id, level == 1 ? "distributor" : "inviter", grade});
     }
     cur = d.inviter_id;
-    ref_path = IndexPath(path + ".distributors", d.index) + ".inviter_id";
+    named_by = &d;
   }
   return true;
 }
@@ -76,7 +81,7 @@ void BuildCampaignChain(const Program& p, const Order& o, Preview& out) {
   } else if (c.buy_before_distributing && !o.sharer_has_bought) {
     out.skips.push_back({1, o.sharer_id, "sharer_has_not_bought"});
   } else {
-    out.chain.push_back({1, *o.sharer_id, "sharer", ""});
+    out.chain.push_back({1, *o.sharer_id, "sharer", nullptr});
   }
 }
 
@@ -88,14 +93,17 @@ void AddAgentLines(const Program& p, const Order& o, const OrderItem& item, Item
     Bp bp;
     const char* role;
   };
-  std::vector<Tier> tiers = {{d.substr(0, 2) + "0000", p.agents.province_bp, "agent_province"}};
-  if (d.substr(2, 2) != "00") tiers.push_back({d.substr(0, 4) + "00", p.agents.city_bp, "agent_city"});
-  if (d.substr(4, 2) != "00") tiers.push_back({d, p.agents.district_bp, "agent_district"});
-  for (const auto& t : tiers) {
+  Tier tiers[3] = {{d.substr(0, 2) + "0000", p.agents.province_bp, "agent_province"},
+                   {d.substr(0, 4) + "00", p.agents.city_bp, "agent_city"},
+                   {d, p.agents.district_bp, "agent_district"}};
+  const bool present[3] = {true, d.compare(2, 2, "00") != 0, d.compare(4, 2, "00") != 0};
+  for (int k = 0; k < 3; ++k) {
+    const Tier& t = tiers[k];
+    if (!present[k] || t.bp == 0) continue;
     auto it = p.agents.agent_by_region.find(t.code);
-    if (it == p.agents.agent_by_region.end() || t.bp == 0) continue;
+    if (it == p.agents.agent_by_region.end()) continue;
     Line l;
-    l.who = {0, it->second, t.role, ""};
+    l.who = {0, it->second, t.role, nullptr};
     l.reward = RewardType::kCash;
     l.basis = "rate";
     l.value = t.bp;
@@ -117,7 +125,7 @@ void ApplyCaps(const Program& p, const OrderItem& item, ItemResult& r) {
   }
   if (money.empty()) return;
   int64_t cap = MulDiv(item.paid_fen, kComplianceCapBp, kBpScale, Rounding::kFloor).value_or(0);
-  std::string why = "compliance_cap";
+  const char* why = "compliance_cap";
   if (p.cost_protection && item.unit_cost_fen) {
     const __int128 cost = static_cast<__int128>(*item.unit_cost_fen) * item.units;
     const __int128 room = static_cast<__int128>(item.paid_fen) - cost;
@@ -177,16 +185,17 @@ std::optional<Preview> PreviewOrder(const Program& p, const Order& o, const std:
     return std::nullopt;
   }
   if (grade_override) {
-    if (!p.FindGrade(*grade_override)) {
+    const Grade* g = p.FindGrade(*grade_override);
+    if (!g) {
       Report(problems, "E_UNKNOWN_GRADE", "grade", "no grade with this id in the program");
       return std::nullopt;
     }
-    for (auto& b : out.chain) b.grade = *grade_override;
+    for (auto& b : out.chain) b.grade = g;
   }
   // A beneficiary with no grade holds the first (entry) grade.
   if (!p.grades.empty())
     for (auto& b : out.chain)
-      if (b.grade.empty()) b.grade = p.grades.front().id;
+      if (!b.grade) b.grade = &p.grades.front();
 
   bool all_costs = true;
   __int128 cost_total = 0;
@@ -194,7 +203,6 @@ std::optional<Preview> PreviewOrder(const Program& p, const Order& o, const std:
   __int128 cash = 0, balance = 0, points = 0;
   for (size_t i = 0; i < o.items.size(); ++i) {
     const OrderItem& item = o.items[i];
-    const std::string ip = IndexPath(path + ".items", i);
     ItemResult r;
     r.index = i;
     r.product_id = item.product_id;
@@ -222,17 +230,18 @@ std::optional<Preview> PreviewOrder(const Program& p, const Order& o, const std:
         l.value = p.campaign.commission_per_unit_fen;
         l.rule = "campaign";
       } else {
-        const Resolved v = ResolveLevel(p, product, p.FindGrade(b.grade), b.level - 1);
+        const Resolved v = ResolveLevel(p, product, b.grade, b.level - 1);
         l.reward = p.reward;
         l.basis = ModeName(p.mode);
         l.value = v.value;
         l.rule = v.rule;
       }
-      std::optional<int64_t> amt = l.basis == "rate"
+      const bool rate = l.basis[0] == 'r';
+      std::optional<int64_t> amt = rate
                                        ? MulDiv(item.paid_fen, l.value, kBpScale, p.rounding)
                                        : CheckedMul(item.units, l.value);
       if (!amt) {
-        Report(problems, "E_OVERFLOW", ip + ".units",
+        Report(problems, "E_OVERFLOW", IndexPath(path + ".items", i) + ".units",
                "units x per-unit amount exceeds the largest amount (2^53-1)");
         return std::nullopt;
       }

@@ -11,29 +11,31 @@
 
 namespace engine {
 
+// The fixed vocabularies below (roles, rules, reasons) are string literals: a preview makes many
+// lines, and copying std::strings for them was most of the engine's own time in WASM.
 struct Beneficiary {
-  int level = 1;         // 1..3; agents use 0
+  int level = 1;  // 1..3; agents use 0
   int64_t id = 0;
-  std::string role;      // distributor | inviter | sharer | agent_province | agent_city | agent_district
-  std::string grade;     // the grade whose rates applied ("" when the program has none)
+  const char* role = "";  // distributor | inviter | sharer | agent_province | agent_city | agent_district
+  const Grade* grade = nullptr;  // the program's grade whose rates applied (none without grades)
 };
 
 // A level that pays nobody, and why ("why didn't I get credit").
 struct Skip {
   int level = 1;
   std::optional<int64_t> id;
-  std::string reason;  // no_bound_distributor | self_purchase_excluded | no_inviter | no_sharer | sharer_has_not_bought
+  const char* reason = "";  // no_bound_distributor | self_purchase_excluded | no_inviter | no_sharer | sharer_has_not_bought
 };
 
 struct Line {
   Beneficiary who;
   RewardType reward = RewardType::kCash;
-  std::string basis;   // rate | fixed
+  const char* basis = "fixed";  // rate | fixed
   int64_t value = 0;   // rate in bp, or the per-unit amount
-  std::string rule;    // product_grade | product | grade | program | campaign | regional_agent
+  const char* rule = "";  // product_grade | product | grade | program | campaign | regional_agent
   int64_t raw = 0;     // before any cap
   int64_t amount = 0;  // fen, or points for a points reward
-  std::string clipped;  // "" | cost_protection | compliance_cap
+  const char* clipped = nullptr;  // null | cost_protection | compliance_cap
 };
 
 struct ItemResult {

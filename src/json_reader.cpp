@@ -132,8 +132,26 @@ Reader::Reader(const Json& j, std::string path, Problems& problems)
   }
 }
 
+Reader::Reader(const Json& j, const Reader& parent, const char* key, size_t index)
+    : problems_(parent.problems_), parent_(&parent), key_(key), index_(index) {
+  if (j.is_object()) {
+    object_ = &j;
+  } else {
+    Report(problems_, "E_TYPE", Path(), "expected an object");
+  }
+}
+
+const std::string& Reader::Path() const {
+  if (parent_) {
+    path_ = IndexPath(parent_->PathOf(key_), index_);
+    parent_ = nullptr;
+  }
+  return path_;
+}
+
 std::string Reader::PathOf(const char* key) const {
-  return path_.empty() ? std::string(key) : path_ + "." + key;
+  const std::string& path = Path();
+  return path.empty() ? std::string(key) : path + "." + key;
 }
 
 bool Reader::Has(const char* key) {

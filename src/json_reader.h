@@ -37,10 +37,13 @@ class Reader {
  public:
   // Reports E_TYPE when `j` is not an object; the accessors then return their defaults.
   Reader(const Json& j, std::string path, Problems& problems);
+  // The element `index` of the array `key` of `parent`: the path ("parent.key[index]") is only
+  // built if a problem needs it. `parent` must outlive this reader.
+  Reader(const Json& j, const Reader& parent, const char* key, size_t index);
 
   bool Ok() const { return object_ != nullptr; }
   bool Has(const char* key);
-  const std::string& Path() const { return path_; }
+  const std::string& Path() const;
   std::string PathOf(const char* key) const;
   Problems& Out() { return problems_; }
 
@@ -66,8 +69,12 @@ class Reader {
  private:
   const Json* Field(const char* key);
   const Json* object_ = nullptr;
-  std::string path_;
+  mutable std::string path_;
   Problems& problems_;
+  // Lazy path: parent_->Path() + "." + key_ + "[" + index_ + "]" once asked for.
+  mutable const Reader* parent_ = nullptr;
+  const char* key_ = nullptr;
+  size_t index_ = 0;
   // The object's own keys that an accessor asked for: pointers into the object, so marking a key
   // allocates nothing (a batch reads millions of fields).
   std::vector<const std::string*> seen_;

@@ -1,5 +1,6 @@
 #include "json_writer.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 
@@ -37,20 +38,34 @@ bool ValidUtf8(const unsigned char* s, size_t n) {
 
 }  // namespace
 
+void JsonWriter::Grow(size_t n) {
+  out_.resize(std::max(2 * out_.size(), len_ + n + 256));
+  buf_ = &out_[0];
+}
+
+void JsonWriter::Put(const char* s, size_t n) {
+  if (n == 0) return;
+  Room(n);
+  std::memcpy(buf_ + len_, s, n);
+  len_ += n;
+}
+
+void JsonWriter::Put(const char* s) { Put(s, std::strlen(s)); }
+
 void JsonWriter::BeforeValue() {
   if (after_key_) {
     after_key_ = false;
     return;
   }
   if (!first_.empty()) {
-    if (!first_.back()) out_ += ',';
+    if (!first_.back()) Put(',');
     first_.back() = false;
   }
 }
 
 JsonWriter& JsonWriter::Obj() {
   BeforeValue();
-  out_ += '{';
+  Put('{');
   first_.push_back(true);
   close_.push_back('}');
 #ifndef NDEBUG
@@ -61,7 +76,7 @@ JsonWriter& JsonWriter::Obj() {
 
 JsonWriter& JsonWriter::Arr() {
   BeforeValue();
-  out_ += '[';
+  Put('[');
   first_.push_back(true);
   close_.push_back(']');
 #ifndef NDEBUG
@@ -76,7 +91,7 @@ JsonWriter& JsonWriter::End() {
   last_key_.pop_back();
 #endif
   first_.pop_back();
-  out_ += close_.back();
+  Put(close_.back());
   close_.pop_back();
   return *this;
 }
@@ -89,9 +104,9 @@ JsonWriter& JsonWriter::Key(const char* key) {
   last_key_.back() = key;
 #endif
   BeforeValue();
-  out_ += '"';
+  Put('"');
   Escaped(key, std::strlen(key));
-  out_ += "\":";
+  Put("\":", 2);
   after_key_ = true;
   return *this;
 }
@@ -104,39 +119,47 @@ JsonWriter& JsonWriter::Int(int64_t v) {
   do *--p = static_cast<char>('0' + u % 10);
   while (u /= 10);
   if (v < 0) *--p = '-';
-  out_.append(p, buf + sizeof buf - p);
+  Put(p, static_cast<size_t>(buf + sizeof buf - p));
   return *this;
 }
 
 JsonWriter& JsonWriter::Bool(bool v) {
   BeforeValue();
-  out_ += v ? "true" : "false";
+  Put(v ? "true" : "false");
   return *this;
 }
 
 JsonWriter& JsonWriter::Null() {
   BeforeValue();
-  out_ += "null";
+  Put("null", 4);
   return *this;
 }
 
 JsonWriter& JsonWriter::Str(const std::string& s) {
   BeforeValue();
   if (!ValidUtf8(reinterpret_cast<const unsigned char*>(s.data()), s.size())) {
-    out_ += DumpJson(Json(s));
+    const std::string dumped = DumpJson(Json(s));
+    Put(dumped.data(), dumped.size());
     return *this;
   }
-  out_ += '"';
+  Put('"');
   Escaped(s.data(), s.size());
-  out_ += '"';
+  Put('"');
   return *this;
 }
 
-JsonWriter& JsonWriter::Str(const char* s) { return Str(std::string(s)); }
+JsonWriter& JsonWriter::Str(const char* s) {
+  // Only the engine's own ASCII names come as C strings.
+  BeforeValue();
+  Put('"');
+  Escaped(s, std::strlen(s));
+  Put('"');
+  return *this;
+}
 
 JsonWriter& JsonWriter::Raw(const std::string& json) {
   BeforeValue();
-  out_ += json;
+  Put(json.data(), json.size());
   return *this;
 }
 
@@ -147,25 +170,24 @@ void JsonWriter::Escaped(const char* s, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out_.append(s + run, i - run);
+    Put(s + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\t': out_ += "\\t"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\f': out_ += "\\f"; break;
-      case '\r': out_ += "\\r"; break;
+      case '"': Put("\\\"", 2); break;
+      case '\\': Put("\\\\", 2); break;
+      case '\b': Put("\\b", 2); break;
+      case '\t': Put("\\t", 2); break;
+      case '\n': Put("\\n", 2); break;
+      case '\f': Put("\\f", 2); break;
+      case '\r': Put("\\r", 2); break;
       default: {
         const char* hex = "0123456789abcdef";
-        out_ += "\\u00";
-        out_ += hex[c >> 4];
-        out_ += hex[c & 15];
+        const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        Put(u, 6);
       }
     }
   }
-  out_.append(s + run, n - run);
+  Put(s + run, n - run);
 }
 
 }  // namespace engine

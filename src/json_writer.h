@@ -30,13 +30,31 @@ class JsonWriter {
   JsonWriter& Field(const char* key, const char* v) { return Key(key).Str(v); }
   JsonWriter& FieldBool(const char* key, bool v) { return Key(key).Bool(v); }
 
-  std::string& Text() { return out_; }
+  // The text written so far; the writer is done with it.
+  std::string& Text() {
+    out_.resize(len_);
+    return out_;
+  }
 
  private:
   void BeforeValue();
   void Escaped(const char* s, size_t n);
+  // Bytes go through a plain pointer into out_: at -Oz every std::string member is an
+  // out-of-line call, and a batch answer is millions of small appends.
+  void Room(size_t n) {
+    if (len_ + n > out_.size()) Grow(n);
+  }
+  void Grow(size_t n);
+  void Put(char c) {
+    Room(1);
+    buf_[len_++] = c;
+  }
+  void Put(const char* s, size_t n);
+  void Put(const char* s);
 
-  std::string out_;
+  std::string out_;  // sized ahead; the first len_ bytes are the text
+  char* buf_ = nullptr;
+  size_t len_ = 0;
   std::vector<bool> first_;  // per open container: nothing written in it yet
   std::string close_;        // per open container: the bracket that closes it
   bool after_key_ = false;

@@ -20,14 +20,14 @@ void ReadTypes(Reader& r, std::vector<std::string>& out) {
 }
 
 // The inviter relation must be a forest: walking up from anyone must never meet himself.
-void CheckCycles(const Order& o, const std::string& path, Problems& problems) {
+void CheckCycles(const Order& o, const Reader& order, Problems& problems) {
   std::set<int64_t> cleared;  // known to reach a root
   for (const auto& [id, d] : o.distributors) {
     std::set<int64_t> seen;
     int64_t cur = id;
     while (!cleared.count(cur)) {
       if (!seen.insert(cur).second) {
-        Report(problems, "E_CHAIN_CYCLE", IndexPath(path, d.index) + ".inviter_id",
+        Report(problems, "E_CHAIN_CYCLE", IndexPath(order.PathOf("distributors"), d.index) + ".inviter_id",
                "distributor " + std::to_string(id) +
                    " is his own ancestor: the inviter relation must be a tree");
         return;
@@ -63,9 +63,8 @@ std::optional<Order> ParseOrder(const Json& j, const std::string& path, Problems
   ReadTypes(r, o.types);
 
   if (const Json* ds = r.Array("distributors", kMaxDistributors)) {
-    const std::string base = r.PathOf("distributors");
     for (size_t i = 0; i < ds->size(); ++i) {
-      Reader d((*ds)[i], IndexPath(base, i), problems);
+      Reader d((*ds)[i], r, "distributors", i);
       Distributor dist;
       dist.index = i;
       dist.id = d.Amount("id").value_or(0);
@@ -85,9 +84,8 @@ std::optional<Order> ParseOrder(const Json& j, const std::string& path, Problems
   if (items && items->empty())
     Report(problems, "E_REQUIRED", r.PathOf("items"), "an order has at least one item");
   if (items) {
-    const std::string base = r.PathOf("items");
     for (size_t i = 0; i < items->size(); ++i) {
-      Reader it((*items)[i], IndexPath(base, i), problems);
+      Reader it((*items)[i], r, "items", i);
       OrderItem item;
       item.product_id = it.Str("product_id", "", 64).value_or("");
       item.units = it.Int("units", 1, 1000000, 1).value_or(1);
@@ -100,7 +98,7 @@ std::optional<Order> ParseOrder(const Json& j, const std::string& path, Problems
     }
   }
   r.Finish();
-  if (problems.size() == before) CheckCycles(o, r.PathOf("distributors"), problems);
+  if (problems.size() == before) CheckCycles(o, r, problems);
   if (problems.size() != before) return std::nullopt;
   return o;
 }

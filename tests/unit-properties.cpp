@@ -216,7 +216,7 @@ std::string CheckPreview(const engine::Program& p, const engine::Order& o, const
       PROPERTY(l.amount >= 0);
       PROPERTY(l.raw >= 0);
       PROPERTY(l.amount <= l.raw);
-      if (l.basis == "rate") {
+      if (std::string(l.basis) == "rate") {
         PROPERTY(l.value <= engine::kComplianceCapBp);
         PROPERTY(l.raw == *engine::MulDiv(item.paid_fen, l.value, engine::kBpScale, p.rounding));
       } else {
@@ -224,7 +224,7 @@ std::string CheckPreview(const engine::Program& p, const engine::Order& o, const
       }
       if (l.reward == RewardType::kPoints) {
         PROPERTY(l.amount == l.raw);  // points are not money: never capped
-        PROPERTY(l.clipped.empty());
+        PROPERTY(l.clipped == nullptr);
         points += l.amount;
         continue;
       }
@@ -249,7 +249,7 @@ std::string CheckPreview(const engine::Program& p, const engine::Order& o, const
     } else {
       PROPERTY(money == money_raw);
       PROPERTY(!r.cap_fen.has_value());
-      for (const auto& l : r.lines) PROPERTY(l.clipped.empty());
+      for (const auto& l : r.lines) PROPERTY(l.clipped == nullptr);
     }
   }
   PROPERTY(pv.cash_fen == cash);
@@ -282,8 +282,8 @@ TEST_CASE("random programs and orders: no negative line, no money above a cap, c
       ++previews;
       for (const auto& it : pv->items) {
         for (const auto& l : it.lines) {
-          clipped += l.clipped == "compliance_cap";
-          cost_clipped += l.clipped == "cost_protection";
+          clipped += l.clipped && std::string(l.clipped) == "compliance_cap";
+          cost_clipped += l.clipped && std::string(l.clipped) == "cost_protection";
         }
       }
     }
@@ -393,7 +393,8 @@ TEST_CASE("claw-back of previewed lines: a full refund of every item takes back 
     for (const auto& it : pv->items) {
       if (it.paid_fen == 0) continue;
       for (const auto& l : it.lines) {
-        engine::ClawLine c{l.amount, l.basis == "rate", l.basis == "rate" ? l.value : 0, it.paid_fen};
+        const bool rate = std::string(l.basis) == "rate";
+        engine::ClawLine c{l.amount, rate, rate ? l.value : 0, it.paid_fen};
         // Two halves, then the rest: the sum is the line exactly.
         const std::vector<engine::Fen> refunds = {it.paid_fen / 2, it.paid_fen - it.paid_fen / 2};
         const auto out = engine::ApplyRefunds(p, c, refunds, {}, "refunds", problems);
