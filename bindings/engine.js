@@ -151,6 +151,8 @@
     let factory = options.factory;
     if (options.wasmBinary) moduleOptions.wasmBinary = options.wasmBinary;
     if (options.locateFile) moduleOptions.locateFile = options.locateFile;
+    // A mini-program instantiates through WXWebAssembly.instantiate(path, imports) (docs/pages.md).
+    if (options.instantiateWasm) moduleOptions.instantiateWasm = options.instantiateWasm;
     if (isNode) {
       const path = require('path');
       factory = factory || require(path.join(__dirname, 'share_engine.js'));
@@ -299,6 +301,8 @@
       const n = String(names[id] || id);
       return /^[\x00-\x7f]/.test(n) ? `${role} ${n}` : `${role}${n}`;
     };
+    // "分享人张三", but "您（分享人）" to the sharer himself.
+    const sharer = (id) => (id === options.viewer ? '您（分享人）' : `分享人${who(id)}`);
     const day = (ms) => formatCst(ms, false);
     const at = (ms) => formatCst(ms, true);
     const grade = (id) => (options.gradeNames && options.gradeNames[id]) || id;
@@ -338,8 +342,8 @@
         `分享有效期至 ${at(f.share.expires_ms)}${selfNote}。`,
       order_self_as_level1: () => `${C}是${role}，自购订单由本人作为第一级获得佣金，再按邀请关系向上分佣。`,
       order_unattributed: () => `这笔订单没有归属任何${role}：${nobody()}${selfNote}。`,
-      order_campaign_sharer: () => `这笔订单归属分享人${who(f.distributor_id)}：${C}于 ${at(f.share.at_ms)} 通过其分享链接进入。`,
-      order_campaign_sharer_not_bought: () => `分享人${who(f.distributor_id)}尚未购买，本活动要求购买后才能获得佣金。`,
+      order_campaign_sharer: () => `这笔订单归属${sharer(f.distributor_id)}：${C}于 ${at(f.share.at_ms)} 通过其分享链接进入。`,
+      order_campaign_sharer_not_bought: () => `${sharer(f.distributor_id)}尚未购买，本活动要求购买后才能获得佣金。`,
       rebind_done: () => `商家于 ${day(decision.at_ms)} 将${C}改绑给${dist(f.distributor_id)}` +
         (f.previous_distributor_id !== undefined ? `（原绑定${dist(f.previous_distributor_id)}）` : '') + `，${validity(f.binding)}。`,
       rebind_refused_self: () => `不能把${C}绑定给自己。`,

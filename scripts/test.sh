@@ -24,6 +24,11 @@ step "WASM build + the same Catch2 tests under Node"
 scripts/build-wasm.sh
 ctest --test-dir build/wasm --output-on-failure -j"$JOBS"
 
+step "WASM mini-program build (no eval, WXWebAssembly; tests/js/miniprogram.test.js loads it)"
+emcmake cmake -S . -B build/wasm-mp -DCMAKE_BUILD_TYPE=Release -DENGINE_TESTS=OFF -DENGINE_MINIPROGRAM=ON \
+  "-DCMAKE_CROSSCOMPILING_EMULATOR=$ENGINE_EMULATOR" >/dev/null
+cmake --build build/wasm-mp -j"$JOBS" --target share_engine
+
 step "fuzz smoke (every JSON entry point, a few seconds each)"
 scripts/fuzz.sh 5
 

@@ -179,14 +179,16 @@ Json Warnings(const Program& p) {
       warn("W_RED_PACKET_MIN", "program.commission_per_unit_fen",
            "a red packet carries at least 100 fen: a distributor must earn several commissions "
            "before withdrawing");
-    return w;
+  } else {
+    const Bp worst = p.MaxRateSumBp(nullptr);
+    if (p.mode == CommissionMode::kRate && worst > p.profit_sharing_cap_bp)
+      warn("W_PROFIT_SHARING_CAP", "program.rates_bp",
+           "rates can add up to " + std::to_string(worst) + " bp, above the " +
+               std::to_string(p.profit_sharing_cap_bp) +
+               " bp profit-sharing ceiling of the payment account");
   }
-  const Bp worst = p.MaxRateSumBp(nullptr);
-  if (p.mode == CommissionMode::kRate && worst > p.profit_sharing_cap_bp)
-    warn("W_PROFIT_SHARING_CAP", "program.rates_bp",
-         "rates can add up to " + std::to_string(worst) + " bp, above the " +
-             std::to_string(p.profit_sharing_cap_bp) +
-             " bp profit-sharing ceiling of the payment account");
+  // A campaign keeps commissions on refunds by default (seed 000); with proportional refunds
+  // it needs a hold as much as a distribution program does.
   if (p.hold_days == 0 && p.refund_policy == RefundPolicy::kProportional)
     warn("W_NO_HOLD", "program.hold_days",
          "with no hold days, commission is withdrawable before a refund can reverse it");

@@ -245,8 +245,9 @@ void ReadDistribution(Reader& r, Program& p) {
 // (javascript:, data:) or could break out of an attribute with.
 std::string PageUrl(Reader& r, const char* key, bool required) {
   auto u = r.Str(key, required ? std::nullopt : std::optional<std::string>(""), kMaxPageUrlBytes);
-  if (!u || u->empty()) return "";
-  bool ok = u->rfind("https://", 0) == 0 ? u->size() > 8 : ((*u)[0] == '/' && u->rfind("//", 0) != 0);
+  if (!u || (u->empty() && !required)) return "";
+  bool ok = u->rfind("https://", 0) == 0 ? u->size() > 8
+                                          : (!u->empty() && (*u)[0] == '/' && u->rfind("//", 0) != 0);
   for (char c : *u) {
     const auto b = static_cast<unsigned char>(c);
     if (b <= 0x20 || b == 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\') ok = false;
