@@ -252,6 +252,9 @@ std::string PreviewBatch(const std::string& text) {
   // The count comes first in the text but is known only at the end: results are written into
   // their own buffer and the top object is assembled around them.
   JsonWriter results;
+  // A batch answer runs about twice its request's text (bench: 9.2 MB in, 17.7 MB out); growing
+  // by doubling from nothing would copy and clear it several times over.
+  results.Reserve(2 * text.size());
   results.Arr();
   size_t failed = 0;
   for (size_t i = 0; i < it->size(); ++i) {

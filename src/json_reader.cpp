@@ -36,37 +36,45 @@ std::string Fail(const Problems& problems) {
 
 namespace {
 
-size_t SkipSpace(const std::string& t, size_t i) {
-  while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')) ++i;
+// The scanner reads raw bytes through a plain pointer: a batch request is megabytes, and at -Oz
+// std::string's operator[] is a call per byte.
+struct Text {
+  const char* p;
+  size_t n;
+};
+
+size_t SkipSpace(Text t, size_t i) {
+  while (i < t.n && (t.p[i] == ' ' || t.p[i] == '\t' || t.p[i] == '\n' || t.p[i] == '\r')) ++i;
   return i;
 }
 
-// `i` at the opening quote; returns the index after the closing one.
-size_t SkipString(const std::string& t, size_t i, bool* escaped) {
-  for (++i; i < t.size(); ++i) {
-    if (t[i] == '\\') {
+// `i` at the opening quote; returns the index after the closing one, or past the end (t.n + 1)
+// when the string never closes.
+size_t SkipString(Text t, size_t i, bool* escaped) {
+  for (++i; i < t.n; ++i) {
+    if (t.p[i] == '\\') {
       if (escaped) *escaped = true;
       ++i;
-    } else if (t[i] == '"') {
+    } else if (t.p[i] == '"') {
       return i + 1;
     }
   }
-  return t.size();
+  return t.n + 1;
 }
 
 // `i` at the first character of a valid JSON value; returns the index after it.
-size_t SkipValue(const std::string& t, size_t i) {
-  if (i >= t.size()) return i;
-  if (t[i] == '"') return SkipString(t, i, nullptr);
-  if (t[i] != '{' && t[i] != '[') {
-    while (i < t.size() && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ' ' &&
-           t[i] != '\t' && t[i] != '\n' && t[i] != '\r')
+size_t SkipValue(Text t, size_t i) {
+  if (i >= t.n) return i;
+  if (t.p[i] == '"') return SkipString(t, i, nullptr);
+  if (t.p[i] != '{' && t.p[i] != '[') {
+    while (i < t.n && t.p[i] != ',' && t.p[i] != '}' && t.p[i] != ']' && t.p[i] != ' ' &&
+           t.p[i] != '\t' && t.p[i] != '\n' && t.p[i] != '\r')
       ++i;
     return i;
   }
   size_t depth = 0;
-  while (i < t.size()) {
-    const char c = t[i];
+  while (i < t.n) {
+    const char c = t.p[i];
     if (c == '"') {
       i = SkipString(t, i, nullptr);
       continue;
@@ -80,32 +88,34 @@ size_t SkipValue(const std::string& t, size_t i) {
 
 }  // namespace
 
-std::string_view TopLevelMemberText(const std::string& t, const char* key) {
+std::string_view TopLevelMemberText(const std::string& text, const char* key) {
+  const Text t{text.data(), text.size()};
   const std::string_view want(key);
   size_t i = 0;
-  if (t.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // the parser skips a byte-order mark too
+  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // the parser skips a byte-order mark too
   i = SkipSpace(t, i);
-  if (i >= t.size() || t[i] != '{') return {};
+  if (i >= t.n || t.p[i] != '{') return {};
   std::string_view found;
   int hits = 0;
-  for (i = SkipSpace(t, i + 1); i < t.size() && t[i] == '"';) {
+  for (i = SkipSpace(t, i + 1); i < t.n && t.p[i] == '"';) {
     bool escaped = false;
     const size_t key_end = SkipString(t, i, &escaped);
-    if (escaped) return {};
-    const std::string_view k(t.data() + i + 1, key_end - i - 2);
+    if (escaped || key_end > t.n) return {};
+    const std::string_view k(t.p + i + 1, key_end - i - 2);
     i = SkipSpace(t, key_end);
-    if (i >= t.size() || t[i] != ':') return {};
+    if (i >= t.n || t.p[i] != ':') return {};
     const size_t start = SkipSpace(t, i + 1);
     const size_t end = SkipValue(t, start);
+    if (end > t.n) return {};
     if (k == want) {
-      found = std::string_view(t.data() + start, end - start);
+      found = std::string_view(t.p + start, end - start);
       ++hits;
     }
     i = SkipSpace(t, end);
-    if (i < t.size() && t[i] == ',') i = SkipSpace(t, i + 1);
+    if (i < t.n && t.p[i] == ',') i = SkipSpace(t, i + 1);
   }
   // Only an object read to its closing brace, with nothing after it, is what the parser sees.
-  if (i >= t.size() || t[i] != '}' || SkipSpace(t, i + 1) != t.size()) return {};
+  if (i >= t.n || t.p[i] != '}' || SkipSpace(t, i + 1) != t.n) return {};
   return hits == 1 ? found : std::string_view();
 }
 

@@ -30,6 +30,9 @@ class JsonWriter {
   JsonWriter& Field(const char* key, const char* v) { return Key(key).Str(v); }
   JsonWriter& FieldBool(const char* key, bool v) { return Key(key).Bool(v); }
 
+  // Room for `n` bytes ahead, when the caller can tell roughly how long the text will be.
+  void Reserve(size_t n) { Room(n); }
+
   // The text written so far; the writer is done with it.
   std::string& Text() {
     out_.resize(len_);

@@ -140,3 +140,14 @@ TEST_CASE("with the program cache off and on, every request gets the same answer
     }
   }
 }
+
+TEST_CASE("TopLevelMemberText on text cut anywhere never reads past it") {
+  const std::string full = R"({"a":"x\"}","program":{"k":["]",{"q":"\\"}]},"b":[1,2]})";
+  for (size_t cut = 0; cut <= full.size(); ++cut) {
+    const std::string t = full.substr(0, cut);
+    const auto span = engine::TopLevelMemberText(t, "program");
+    if (cut < full.size()) CHECK(span.empty());
+    CHECK(span.size() <= t.size());
+  }
+  CHECK(engine::TopLevelMemberText(full, "program") == R"({"k":["]",{"q":"\\"}]})");
+}
