@@ -104,7 +104,7 @@ async function measure(dir) {
 
 async function main() {
   const kb = (n) => (n / 1024).toFixed(1);
-  const row = (label, ...cols) => console.log(`  ${label.padEnd(40)}${cols.map((c) => String(c).padStart(12)).join('')}`);
+  const row = (label, ...cols) => console.log(`  ${label.padEnd(40)}${cols.map((c) => String(c).padStart(14)).join('')}`);
   const ship = await measure(dist);
   const fast = await measure(fastDist);
   const a = ship.m;
@@ -123,7 +123,13 @@ async function main() {
   for (const k of ['wasm', 'glue', 'facade']) row(k, `${kb(a.size[k].br)} (${kb(a.size[k].raw)})`, `${kb(b.size[k].br)} (${kb(b.size[k].raw)})`);
   const both = a.size.wasm.br + a.size.glue.br;
   row('wasm + glue', kb(both), kb(b.size.wasm.br + b.size.glue.br));
-  console.log(`  target: <= 100 KB for the finished module (<= 60 KB for the commission scope alone) ${both <= 100 * 1024 ? 'met' : 'OVER'}`);
+  console.log(`  target: <= 100 KB for the finished module ${both <= 100 * 1024 ? 'met' : 'OVER'}`);
+  if (process.env.COMMISSION_DIST) {
+    const c = (f) => sizes(path.join(process.env.COMMISSION_DIST, f)).br;
+    const scope = c('share_engine.wasm') + c('share_engine.js');
+    console.log(`  the commission scope alone (-Oz, only commission_bind.cpp bound): wasm ${kb(c('share_engine.wasm'))} + glue ${kb(c('share_engine.js'))} = ${kb(scope)} KB` +
+      ` (target <= 60 KB ${scope <= 60 * 1024 ? 'met' : 'OVER'})`);
+  }
 
   console.log('\ninit in Node (ms)');
   row('', 'WASM -Oz', 'WASM -O2');

@@ -15,7 +15,10 @@ build=${BENCH_BUILD:-build/bench}
 emcmake cmake -S . -B build/wasm-o2 -DCMAKE_BUILD_TYPE=Release -DENGINE_TESTS=OFF -DENGINE_WASM_OPT=-O2 \
   "-DCMAKE_CROSSCOMPILING_EMULATOR=$ENGINE_EMULATOR" >/dev/null
 cmake --build build/wasm-o2 -j"$JOBS" --target share_engine >/dev/null
+emcmake cmake -S . -B build/wasm-commission -DCMAKE_BUILD_TYPE=Release -DENGINE_TESTS=OFF -DENGINE_BIND_AREAS=commission \
+  "-DCMAKE_CROSSCOMPILING_EMULATOR=$ENGINE_EMULATOR" >/dev/null
+cmake --build build/wasm-commission -j"$JOBS" --target share_engine >/dev/null
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DENGINE_TESTS=OFF -DENGINE_BENCH=ON >/dev/null
 cmake --build "$build" -j"$JOBS" --target bench_commission >/dev/null
 echo "module: $dist   native: $build (Release)   node $(node --version)"
-node scripts/bench-commission.js "$dist" build/wasm-o2/dist "$build/tests/bench/bench_commission" "$build/commission" "$orders"
+COMMISSION_DIST=build/wasm-commission/dist node scripts/bench-commission.js "$dist" build/wasm-o2/dist "$build/tests/bench/bench_commission" "$build/commission" "$orders"
