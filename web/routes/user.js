@@ -103,9 +103,8 @@ module.exports = async function userRoutes(app, { ctx }) {
     if (outcome === 'succeed' || outcome === 'twice') {
       // The common case in one statement: this buyer's created order, settled from its stored preview.
       const p = ctx.payments.create({ merchant_id: m, order_id: orderId });
-      const cb = ctx.payments.callback(p.provider_ref, 'succeeded');
       if (await settle.payFromStoredPreview(db.query, m, orderId, req.userId, p.provider_ref, now)) {
-        if (outcome === 'twice') return { ok: true, ...(await applyCallback(m, cb)) };
+        if (outcome === 'twice') return { ok: true, ...(await applyCallback(m, ctx.payments.callback(p.provider_ref, 'succeeded'))) };
         return { ok: true, order_id: orderId, status: 'paid', payment: 'succeeded' };
       }
     }
