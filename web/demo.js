@@ -16,6 +16,7 @@ function demoCampaign(now) {
     commission_per_unit_fen: 990, buy_before_distributing: false,
     product: { name: '明前龙井 250g 礼盒', price_fen: 9900, stock: 200 },
     max_buyers: 0, per_user_limit: 5, show_participants: true, ticker: true, splash_ad: true, poster_sharing: true,
+    logo_url: '/demo-logo.svg', footer_buttons: [{ text: '关注公众号', url: '/index.html' }],
   };
 }
 

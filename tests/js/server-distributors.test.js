@@ -74,6 +74,23 @@ for (const kind of DB) {
     const b = await h.login(8);
     assert.equal((await b('POST', '/api/me/apply', { program_id: 2 })).body.distributor.inviter_id, 1);
     assert.equal((await b('GET', '/api/me/distributor?program_id=2')).body.distributor.inviter_id, 1);
+    // A's grade figures: B invited (and, as a customer, still bound to A), customer 9 bound, two
+    // orders through A (one completed, one half refunded).
+    await h.merchant('PUT', '/api/merchant/products/tea', { name: 'tea', price_fen: 10000 });
+    await h.visit(2, 9, 1);
+    const c = await h.login(9);
+    const orders = [];
+    for (const k of ['x', 'y']) {
+      const o = (await c('POST', '/api/orders', { program_id: 2, idem_key: k, items: [{ product_id: 'tea', units: 1 }] })).body.order;
+      await c('POST', `/api/orders/${o.order_id}/pay`, {});
+      orders.push(o.order_id);
+    }
+    await h.merchant('POST', `/api/merchant/orders/${orders[0]}/complete`);
+    await h.merchant('POST', `/api/merchant/orders/${orders[1]}/refund`, { amount_fen: 5000, idem_key: 'r' });
+    const stats = (await a('GET', '/api/me/distributor?program_id=2')).body.distributor.stats;
+    assert.deepEqual(stats, { bound_customers: 2, invited_distributors: 1, paid_orders: 2, paid_fen: 15000, deal_fen: 20000, completed_orders: 1 });
+    const status = h.engine.gradeStatus((await h.merchant('GET', '/api/merchant/programs')).body.programs.find((p) => p.program_id === 2).config, null, stats);
+    assert.deepEqual(status.next.thresholds.map((t) => [t.metric, t.current]), [['paid_orders', 2]], 'the engine takes them as they are');
     const before = (await h.merchant('GET', '/api/merchant/settings/application')).body;
     for (const [body, code, path] of [
       [{ conditions: { min_spent_fen: -1 } }, 'E_NEGATIVE', 'conditions.min_spent_fen'],

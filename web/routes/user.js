@@ -215,6 +215,25 @@ module.exports = async function userRoutes(app, { ctx }) {
     });
   });
 
+  // A distributor's figures in the units of the grade thresholds (engine.gradeStatus takes them):
+  // customers bound to him now (as last stored), distributors he invited, and the orders he is
+  // level 1 of (paid or completed: their count, paid less refunds 实收, paid 成交; completed ones).
+  async function gradeStats(q, m, programId, userId) {
+    const [r] = await q(`SELECT
+        (SELECT COUNT(*) FROM relations WHERE merchant_id = $1 AND program_id = $2 AND bound_id = $3)::int AS bound_customers,
+        (SELECT COUNT(*) FROM distributors WHERE merchant_id = $1 AND program_id = $2 AND inviter_id = $3 AND status = 'approved')::int
+          AS invited_distributors,
+        COUNT(*) FILTER (WHERE o.status IN ('paid', 'completed'))::int AS paid_orders,
+        COALESCE(SUM(o.paid_fen - o.refunded_fen) FILTER (WHERE o.status IN ('paid', 'completed')), 0) AS paid_fen,
+        COALESCE(SUM(o.paid_fen) FILTER (WHERE o.status IN ('paid', 'completed')), 0) AS deal_fen,
+        COUNT(*) FILTER (WHERE o.status = 'completed')::int AS completed_orders
+      FROM orders o WHERE o.merchant_id = $1 AND o.program_id = $2
+        AND o.order_id IN (SELECT order_id FROM commission_lines WHERE merchant_id = $1 AND beneficiary_id = $3 AND level = 1)`,
+    [m, programId, userId]);
+    return { bound_customers: r.bound_customers, invited_distributors: r.invited_distributors, paid_orders: r.paid_orders,
+      paid_fen: Number(r.paid_fen), deal_fen: Number(r.deal_fen), completed_orders: r.completed_orders };
+  }
+
   // My distributor record in a program (null before applying), the merchant's name for the role,
   // and the application conditions with the ones I do not meet yet.
   app.get('/api/me/distributor', {
@@ -233,7 +252,7 @@ module.exports = async function userRoutes(app, { ctx }) {
       const grade = grades.find((g) => g.id === d.grade) || (d.grade ? null : grades[0]) || null;
       distributor = { program_id: Number(d.program_id), status: d.status, grade: grade ? grade.id : (d.grade || null),
         grade_name: grade ? grade.name || grade.id : null, inviter_id: d.inviter_id == null ? null : Number(d.inviter_id),
-        created_ms: Number(d.created_ms) };
+        created_ms: Number(d.created_ms), stats: await gradeStats(db.query, m, p.program_id, req.userId) };
     }
     return { ok: true, role_name: merchant.role_name, distributor,
       application: { approval: settings.approval, conditions: settings.conditions,
