@@ -125,25 +125,9 @@ struct Request {
 };
 
 bool ParseRequest(const std::string& text, Request& req, Problems& problems) {
-  // A program seen before, by its exact text: only the rest of the request is parsed (the
-  // program's place holds null). Anything unusual falls through to the full parse, which then
-  // gives the same answer as if there were no cache.
-  if (auto span = TopLevelMemberText(text, "program"); !span.empty()) {
-    if (auto hit = CachedProgram(span)) {
-      const size_t at = static_cast<size_t>(span.data() - text.data());
-      std::string rest;
-      rest.reserve(text.size() - span.size() + 4);
-      rest.append(text, 0, at).append("null").append(text, at + span.size(), std::string::npos);
-      Problems quiet;
-      req.root = ParseJson(rest, quiet);
-      if (quiet.empty() && req.root.is_object()) {
-        req.program = std::move(hit);
-        return true;
-      }
-    }
-  }
-  req.root = ParseJson(text, problems);
-  if (!problems.empty()) return false;
+  ProgramRequest pr;
+  if (!ParseProgramRequest(text, {"program"}, pr, problems)) return false;
+  req.root = std::move(pr.root);
   if (!req.root.is_object()) {
     Report(problems, "E_TYPE", "", "the request must be a JSON object");
     return false;
@@ -153,11 +137,8 @@ bool ParseRequest(const std::string& text, Request& req, Problems& problems) {
     Report(problems, "E_REQUIRED", "program", "is required");
     return false;
   }
-  auto program = ParseProgram(*it, "program", problems);
-  if (!program) return false;
-  req.program = std::make_shared<const Program>(std::move(*program));
-  CacheProgram(TopLevelMemberText(text, "program"), req.program);
-  return true;
+  req.program = RequestProgram(pr, *it, "program", problems);
+  return req.program != nullptr;
 }
 
 bool CheckKeys(const Json& root, std::initializer_list<const char*> allowed, Problems& problems) {

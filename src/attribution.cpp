@@ -85,7 +85,7 @@ void ReadDistributors(Reader& r, const AttributionSettings& s, AttributionState&
     rec.since_ms = Time(d, "since_ms", false).value_or(0);
     d.Finish();
     if (!d.Ok()) continue;
-    if (!rec.grade.empty() && !s.program.FindGrade(rec.grade))
+    if (!rec.grade.empty() && !s.program->FindGrade(rec.grade))
       Report(r.Out(), "E_UNKNOWN_GRADE", d.PathOf("grade"), "no grade with this id in the program");
     if (rec.inviter_id && *rec.inviter_id == rec.id)
       Report(r.Out(), "E_CHAIN_CYCLE", d.PathOf("inviter_id"), "a distributor cannot invite himself");
@@ -365,7 +365,7 @@ void Order(const AttributionSettings& s, AttributionState& st, const AttrEvent& 
       d.level1 = c.share->sharer_id;
       d.facts["share"] = ShareFacts(*c.share);
       d.facts["sharer_has_bought"] = bought;
-      d.reason = s.program.campaign.buy_before_distributing && !bought
+      d.reason = s.program->campaign.buy_before_distributing && !bought
                      ? "order_campaign_sharer_not_bought"
                      : "order_campaign_sharer";
     } else {
@@ -397,7 +397,7 @@ void Order(const AttributionSettings& s, AttributionState& st, const AttrEvent& 
   }
   d.facts["distributor_id"] = d.level1 ? Json(*d.level1) : Json(nullptr);
   if (st.distributors.count(e.customer_id)) {
-    if (s.program.self_purchase == SelfPurchase::kSelfAsLevel1) {
+    if (s.program->self_purchase == SelfPurchase::kSelfAsLevel1) {
       d.reason = "order_self_as_level1";
       d.facts["self_purchase"] = "self_as_level1";
     } else {
@@ -506,7 +506,7 @@ void SetGrade(const AttributionSettings& s, AttributionState& st, const AttrEven
               Decision& d) {
   DistributorRec& rec = st.distributors[e.distributor_id];
   const std::string from =
-      rec.grade.empty() ? (s.program.grades.empty() ? "" : s.program.grades.front().id) : rec.grade;
+      rec.grade.empty() ? (s.program->grades.empty() ? "" : s.program->grades.front().id) : rec.grade;
   d.facts["distributor_id"] = e.distributor_id;
   d.facts["from"] = from;
   d.facts["to"] = e.grade;
@@ -516,7 +516,7 @@ void SetGrade(const AttributionSettings& s, AttributionState& st, const AttrEven
     d.refused = true;
     return;
   }
-  if (!e.manual && GradeIndex(s.program, e.grade) <= GradeIndex(s.program, from)) {
+  if (!e.manual && GradeIndex(*s.program, e.grade) <= GradeIndex(*s.program, from)) {
     d.reason = "grade_refused_downgrade";
     d.refused = true;
     return;
@@ -596,13 +596,23 @@ std::optional<int64_t> ReadTimeMs(const Json& v, const std::string& path, Proble
 }
 
 std::optional<AttributionSettings> ParseAttributionSettings(const Json& j, const std::string& path,
-                                                            Problems& problems) {
+                                                            Problems& problems,
+                                                            const ProgramRequest* request) {
   const size_t before = problems.size();
   AttributionSettings s;
   Reader r(j, path, problems);
   if (!r.Ok()) return std::nullopt;
-  if (const Json* pj = r.Raw("program")) {
-    if (auto p = ParseProgram(*pj, r.PathOf("program"), problems)) s.program = std::move(*p);
+  // `request` (when the settings are a request's) knows the program's text: a program seen
+  // before is not parsed again, and a new one is remembered.
+  const Json* pj = r.Raw("program");
+  if (request && request->cached) {
+    s.program = request->cached;
+  } else if (pj) {
+    if (request) {
+      s.program = RequestProgram(*request, *pj, r.PathOf("program"), problems);
+    } else if (auto p = ParseProgram(*pj, r.PathOf("program"), problems)) {
+      s.program = std::make_shared<const Program>(std::move(*p));
+    }
   } else {
     Report(problems, "E_REQUIRED", r.PathOf("program"), "is required");
   }
@@ -735,7 +745,7 @@ bool ApplyAttrEvent(const AttributionSettings& s, AttributionState& st, const At
   if (e.type == "rebind" || e.type == "set_grade" || e.type == "set_inviter")
     known(e.distributor_id, "distributor_id");
   if (e.type == "set_inviter") known(e.inviter_id, "inviter_id");
-  if (e.type == "set_grade" && !s.program.FindGrade(e.grade))
+  if (e.type == "set_grade" && !s.program->FindGrade(e.grade))
     Report(problems, "E_UNKNOWN_GRADE", at("grade"), "no grade with this id in the program");
   const bool grows = e.type == "switch_auto_unbind" ||
                      (st.pending && e.at_ms >= st.pending->effective_ms);
@@ -779,10 +789,10 @@ Json BeneficiaryInput(const AttributionSettings& s, const AttributionState& st, 
   }
   o["bound_distributor_id"] = level1 ? Json(*level1) : Json(nullptr);
   const bool self_first =
-      s.program.self_purchase == SelfPurchase::kSelfAsLevel1 && st.distributors.count(buyer);
+      s.program->self_purchase == SelfPurchase::kSelfAsLevel1 && st.distributors.count(buyer);
   std::optional<int64_t> cur = self_first ? std::optional<int64_t>(buyer) : level1;
   Json slice = Json::array();
-  for (int level = 1; level <= s.program.depth && cur; ++level) {
+  for (int level = 1; level <= s.program->depth && cur; ++level) {
     const auto it = st.distributors.find(*cur);
     if (it == st.distributors.end()) break;  // cannot happen: bindings point at distributors
     const DistributorRec& d = it->second;

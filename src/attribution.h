@@ -30,13 +30,13 @@ enum class AutoUnbind { kNever, kOnExpiry };
 enum class BindOn { kVisit, kOrder };
 
 struct AttributionSettings {
-  Program program;
+  std::shared_ptr<const Program> program;  // never null once parsed
   AttrMode mode = AttrMode::kRelationFirst;  // starting value; a state's own mode wins
   AutoUnbind auto_unbind = AutoUnbind::kNever;
   int64_t binding_days = 30;
   int64_t share_window_ms = 24 * kHourMs;
   BindOn bind_on = BindOn::kVisit;
-  bool Campaign() const { return program.kind == ProgramKind::kCampaign; }
+  bool Campaign() const { return program->kind == ProgramKind::kCampaign; }
 };
 
 struct Binding {
@@ -119,7 +119,8 @@ struct Decision {
 };
 
 std::optional<AttributionSettings> ParseAttributionSettings(const Json& j, const std::string& path,
-                                                            Problems& problems);
+                                                            Problems& problems,
+                                                            const ProgramRequest* request = nullptr);
 // `j` may be null (a program with no history yet).
 std::optional<AttributionState> ParseAttributionState(const Json* j, const std::string& path,
                                                       const AttributionSettings& s,

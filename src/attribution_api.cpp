@@ -15,6 +15,7 @@ const Json* Field(const Json& root, const char* key) {
 
 // The request object, its known keys, the settings and the state, all validated.
 struct Ctx {
+  ProgramRequest request;  // settings.program: parsed once per distinct text
   Json root;
   std::optional<AttributionSettings> settings;
   std::optional<AttributionState> state;
@@ -22,8 +23,8 @@ struct Ctx {
 
 bool Parse(const std::string& text, std::initializer_list<const char*> keys, Ctx& c,
            Problems& problems) {
-  c.root = ParseJson(text, problems);
-  if (!problems.empty()) return false;
+  if (!ParseProgramRequest(text, {"settings", "program"}, c.request, problems)) return false;
+  c.root = std::move(c.request.root);
   if (!c.root.is_object()) {
     Report(problems, "E_TYPE", "", "the request must be a JSON object");
     return false;
@@ -38,7 +39,7 @@ bool Parse(const std::string& text, std::initializer_list<const char*> keys, Ctx
     Report(problems, "E_REQUIRED", "settings", "is required");
     return false;
   }
-  c.settings = ParseAttributionSettings(*s, "settings", problems);
+  c.settings = ParseAttributionSettings(*s, "settings", problems, &c.request);
   if (!c.settings) return false;
   c.state = ParseAttributionState(Field(c.root, "state"), "state", *c.settings, problems);
   return c.state && problems.empty();
@@ -155,8 +156,12 @@ std::string AttributeOrder(const std::string& text) {
   if (oj) {
     Json merged = *oj;
     for (auto it = order.begin(); it != order.end(); ++it) merged[it.key()] = *it;
-    Json preview_req = {{"program", c.root["settings"]["program"]}, {"order", merged}};
-    Json preview = ParseJson(PreviewOrder(DumpJson(preview_req)), problems);
+    // The program's own text when known (PreviewOrder then finds it cached, parsed above).
+    const std::string preview_req =
+        c.request.program_text.empty()
+            ? DumpJson({{"program", c.root["settings"]["program"]}, {"order", merged}})
+            : "{\"program\":" + std::string(c.request.program_text) + ",\"order\":" + DumpJson(merged) + "}";
+    Json preview = ParseJson(PreviewOrder(preview_req), problems);
     if (!problems.empty() || !preview.is_object()) return Fail(problems);
     if (!preview.value("ok", false)) return DumpJson(preview);  // its errors, paths under "order"
     order = std::move(merged);
@@ -223,12 +228,13 @@ std::string PreviewModeSwitch(const std::string& text) {
 
 std::string GradeStatus(const std::string& text) {
   Problems problems;
-  Json root = ParseJson(text, problems);
-  if (!problems.empty()) return Fail(problems);
-  Reader r(root, "", problems);
+  ProgramRequest req;
+  if (!ParseProgramRequest(text, {"program"}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   if (!r.Ok()) return Fail(problems);
-  std::optional<Program> p;
-  if (const Json* pj = r.Raw("program")) p = ParseProgram(*pj, "program", problems);
+  std::shared_ptr<const Program> p;
+  const Json* pj = r.Raw("program");  // null in its place when the program was cached
+  if (req.cached || pj) p = req.cached ? req.cached : RequestProgram(req, *pj, "program", problems);
   else Report(problems, "E_REQUIRED", "program", "is required");
   const std::string grade = r.Str("grade", "", 64).value_or("");
   const bool manual = r.Bool("manual", false).value_or(false);

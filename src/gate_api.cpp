@@ -16,17 +16,31 @@ constexpr size_t kMaxTickerOrders = 100;
 
 Json OptMs(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 
-// The request's "program", which must be a campaign: gates, countdowns and tickers are its pages.
-std::optional<Program> ReadCampaignProgram(Reader& r) {
-  const Json* pj = r.Raw("program");
-  if (!pj) {
-    Report(r.Out(), "E_REQUIRED", "program", "is required");
-    return std::nullopt;
+// The request object with its "program", which must be a campaign: gates, countdowns and tickers
+// are its pages. A program seen before is not parsed again (ParseProgramRequest).
+struct CampaignRequest {
+  ProgramRequest req;
+};
+
+bool ParseCampaignRequest(const std::string& text, CampaignRequest& c, Problems& problems) {
+  if (!ParseProgramRequest(text, {"program"}, c.req, problems)) return false;
+  if (!c.req.root.is_object()) {
+    Report(problems, "E_TYPE", "", "the request must be a JSON object");
+    return false;
   }
-  auto p = ParseProgram(*pj, "program", r.Out());
+  return true;
+}
+
+std::shared_ptr<const Program> ReadCampaignProgram(Reader& r, const ProgramRequest& req) {
+  const Json* pj = r.Raw("program");  // null in the program's place when it was cached
+  if (!pj && !req.cached) {
+    Report(r.Out(), "E_REQUIRED", "program", "is required");
+    return nullptr;
+  }
+  auto p = req.cached ? req.cached : RequestProgram(req, *pj, "program", r.Out());
   if (p && p->kind != ProgramKind::kCampaign) {
     Report(r.Out(), "E_KIND", "program.kind", "gates and countdowns belong to campaigns");
-    return std::nullopt;
+    return nullptr;
   }
   return p;
 }
@@ -106,10 +120,10 @@ Json ReasonsFor(const GateVerdict& v, unsigned action) {
 
 std::string EvaluateGate(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
-  auto program = ReadCampaignProgram(r);
+  CampaignRequest cr;
+  if (!ParseCampaignRequest(text, cr, problems)) return Fail(problems);
+  Reader r(cr.req.root, "", problems);
+  auto program = ReadCampaignProgram(r, cr.req);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
   GateState state;
   state.stock_left = program ? program->campaign.stock : 0;
@@ -180,10 +194,10 @@ std::string EvaluateGate(const std::string& text) {
 
 std::string CampaignCountdown(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
-  auto program = ReadCampaignProgram(r);
+  CampaignRequest cr;
+  if (!ParseCampaignRequest(text, cr, problems)) return Fail(problems);
+  Reader r(cr.req.root, "", problems);
+  auto program = ReadCampaignProgram(r, cr.req);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
   r.Finish();
   if (!problems.empty() || !program || !now) return Fail(problems);
@@ -195,10 +209,10 @@ std::string CampaignCountdown(const std::string& text) {
 
 std::string CampaignDisplay(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
-  auto program = ReadCampaignProgram(r);
+  CampaignRequest cr;
+  if (!ParseCampaignRequest(text, cr, problems)) return Fail(problems);
+  Reader r(cr.req.root, "", problems);
+  auto program = ReadCampaignProgram(r, cr.req);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
   const int64_t participants = r.Amount("participants", 0).value_or(0);
   const auto nav_name =

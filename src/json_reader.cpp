@@ -1,6 +1,7 @@
 #include "json_reader.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "json_writer.h"
 #include "money.h"
@@ -88,11 +89,12 @@ size_t SkipValue(Text t, size_t i) {
 
 }  // namespace
 
-std::string_view TopLevelMemberText(const std::string& text, const char* key) {
-  const Text t{text.data(), text.size()};
-  const std::string_view want(key);
+namespace {
+
+// One level of MemberText: `t` must be an object text read to its closing brace.
+std::string_view MemberOf(Text t, std::string_view want) {
   size_t i = 0;
-  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // the parser skips a byte-order mark too
+  if (t.n >= 3 && std::memcmp(t.p, "\xEF\xBB\xBF", 3) == 0) i = 3;  // the parser skips a BOM too
   i = SkipSpace(t, i);
   if (i >= t.n || t.p[i] != '{') return {};
   std::string_view found;
@@ -117,6 +119,21 @@ std::string_view TopLevelMemberText(const std::string& text, const char* key) {
   // Only an object read to its closing brace, with nothing after it, is what the parser sees.
   if (i >= t.n || t.p[i] != '}' || SkipSpace(t, i + 1) != t.n) return {};
   return hits == 1 ? found : std::string_view();
+}
+
+}  // namespace
+
+std::string_view MemberText(std::string_view text, std::initializer_list<const char*> path) {
+  std::string_view at = text;
+  for (const char* key : path) {
+    at = MemberOf(Text{at.data(), at.size()}, key);
+    if (at.empty()) return {};
+  }
+  return at;
+}
+
+std::string_view TopLevelMemberText(const std::string& text, const char* key) {
+  return MemberText(text, {key});
 }
 
 bool ParseObject(const std::string& text, Json& root, Problems& problems) {

@@ -30,6 +30,8 @@ std::string Fail(const Problems& problems);
 // keeps, and callers use the parsed value. On text that is not valid JSON the span means nothing
 // by itself; a caller must still parse (ParseRequest parses the rest around a known-valid span).
 std::string_view TopLevelMemberText(const std::string& text, const char* key);
+// The same for a member of members: {"settings", "program"} is the text of settings.program.
+std::string_view MemberText(std::string_view text, std::initializer_list<const char*> path);
 // Parses a request that must be a JSON object; reports E_JSON_PARSE / E_TYPE otherwise.
 bool ParseObject(const std::string& text, Json& root, Problems& problems);
 

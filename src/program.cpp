@@ -457,6 +457,37 @@ void SetProgramCacheForTesting(bool on) {
   Cache().clear();
 }
 
+bool ParseProgramRequest(const std::string& text, std::initializer_list<const char*> path,
+                         ProgramRequest& req, Problems& problems) {
+  req.cached = nullptr;
+  req.program_text = MemberText(text, path);
+  if (auto hit = CachedProgram(req.program_text)) {
+    const size_t at = static_cast<size_t>(req.program_text.data() - text.data());
+    std::string rest;
+    rest.reserve(text.size() - req.program_text.size() + 4);
+    rest.append(text, 0, at).append("null").append(text, at + req.program_text.size(),
+                                                   std::string::npos);
+    Problems quiet;
+    req.root = ParseJson(rest, quiet);
+    if (quiet.empty() && req.root.is_object()) {
+      req.cached = std::move(hit);
+      return true;
+    }
+  }
+  req.root = ParseJson(text, problems);
+  return problems.empty();
+}
+
+std::shared_ptr<const Program> RequestProgram(const ProgramRequest& req, const Json& j,
+                                              const std::string& path, Problems& problems) {
+  if (req.cached) return req.cached;
+  auto p = ParseProgram(j, path, problems);
+  if (!p) return nullptr;
+  auto shared = std::make_shared<const Program>(std::move(*p));
+  CacheProgram(req.program_text, shared);
+  return shared;
+}
+
 const char* RewardName(RewardType r) {
   switch (r) {
     case RewardType::kCash: return "cash";

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api.h"
+#include "entry_points.h"
+#include "vectors.h"
 #include "json_reader.h"
 #include "json_writer.h"
 #include "program.h"
@@ -150,4 +152,32 @@ TEST_CASE("TopLevelMemberText on text cut anywhere never reads past it") {
     CHECK(span.size() <= t.size());
   }
   CHECK(engine::TopLevelMemberText(full, "program") == R"({"k":["]",{"q":"\\"}]})");
+}
+
+TEST_CASE("every entry point answers every vector request the same with the cache off and on") {
+  // Requests of every golden vector, and each with its program's text repeated in a second,
+  // different request, so that hits, misses and nested programs (settings.program) all occur.
+  std::vector<std::pair<fuzzing::EntryPoint, std::string>> calls;
+  for (const char* file : {"attribution", "budget", "commission", "gates", "grades", "program",
+                           "refund", "share", "withdrawal", "format"}) {
+    const json doc = testutil::LoadVectors(file);
+    for (const auto& c : doc["cases"]) {
+      for (const auto& [name, fn] : fuzzing::EntryPoints()) {
+        if (c["fn"] != name) continue;
+        const std::string req = c["request"].is_string() ? c["request"].get<std::string>() : c["request"].dump();
+        calls.push_back({fn, req});
+        calls.push_back({fn, " " + req});  // the same program text inside another request text
+      }
+    }
+  }
+  REQUIRE(calls.size() > 600);
+  std::vector<std::string> expect;
+  engine::SetProgramCacheForTesting(false);
+  for (const auto& [fn, req] : calls) expect.push_back(fn(req));
+  engine::SetProgramCacheForTesting(true);
+  for (int pass = 0; pass < 2; ++pass)
+    for (size_t i = 0; i < calls.size(); ++i) {
+      INFO(calls[i].second);
+      CHECK(calls[i].first(calls[i].second) == expect[i]);
+    }
 }
