@@ -179,6 +179,7 @@ export interface Engine {
   formatMoney(amounts_fen: number[]): { ok: true; texts: string[] };
   withdrawalSettings(settings: WithdrawalSettingsInput): { ok: true; settings: WithdrawalSettings; warnings: Problem[] };
   previewWithdrawal(request: WithdrawalRequest): WithdrawalPreview;
+  evaluateApplication(conditions: ApplicationConditions, facts: ApplicantFacts): ApplicationVerdict;
   gradeStatus(program: DistributionProgram, grade: string | null, stats: GradeStats, manual?: boolean): GradeStatus;
 }
 
@@ -386,3 +387,18 @@ export interface WithdrawalPreview {
   changes_at_ms: number | null;           // when a time-bound refusal lifts
   settings: WithdrawalSettings;
 }
+
+// --- Distributor applications (docs/applications.md) ---
+export interface ApplicationConditions { phone_bound?: boolean; min_spent_fen?: number; min_orders?: number; tag?: string }
+export interface ApplicantFacts { phone_bound?: boolean; spent_fen?: number; orders?: number; tags?: string[] }
+export interface UnmetCondition extends Problem {
+  code: 'E_APPLY_PHONE' | 'E_APPLY_SPENT' | 'E_APPLY_ORDERS' | 'E_APPLY_TAG';
+  current: number | boolean | string[]; target: number | boolean | string;
+  missing?: number;                                          // spent, orders
+  current_text?: string; target_text?: string; missing_text?: string; // spent: "¥12.30"
+}
+export interface ApplicationVerdict {
+  ok: true; allowed: boolean; reasons: UnmetCondition[];
+  conditions: Required<ApplicationConditions>;
+}
+

@@ -55,6 +55,8 @@
     // Withdrawals (docs/withdrawals.md): the page's "you will receive" and the server's check.
     withdrawalSettings: (settings) => ({ settings }),
     previewWithdrawal: (request) => request, // {settings?, available_fen, amount_fen, method, now_ms, real_name?, history?}
+    // Distributor applications (docs/applications.md): the merchant's conditions against the facts.
+    evaluateApplication: (conditions, facts) => ({ conditions: conditions || {}, facts: facts || {} }),
     gradeStatus: (program, grade, stats, manual) => ({ program, ...(grade ? { grade } : {}), stats: stats || {}, ...(manual ? { manual: true } : {}) }),
   };
 
@@ -256,6 +258,11 @@
     E_REAL_NAME: '该金额需要实名认证',
     W_RED_PACKET_MAX: '单个红包最多 200 元，更大金额的提现需使用其他方式',
     W_TRANSFER_DAILY: '微信转账每人每天最多 2 万元',
+    // Application conditions (evaluateApplication).
+    E_APPLY_PHONE: '请先绑定手机号',
+    E_APPLY_SPENT: '累计消费金额未达到申请条件',
+    E_APPLY_ORDERS: '累计下单数未达到申请条件',
+    E_APPLY_TAG: '仅限商家指定的用户申请',
   };
   function messageZh(problem) {
     return ZH[problem.code] || problem.message;

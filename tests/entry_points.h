@@ -11,6 +11,7 @@
 #include "attribution_api.h"
 #include "format_api.h"
 #include "withdrawal_api.h"
+#include "application_api.h"
 
 namespace fuzzing {
 using EntryPoint = std::string (*)(const std::string&);
@@ -40,6 +41,7 @@ inline const std::vector<std::pair<const char*, EntryPoint>>& EntryPoints() {
       {"formatMoney", engine::api::FormatMoney},
       {"withdrawalSettings", engine::api::WithdrawalSettings},
       {"previewWithdrawal", engine::api::PreviewWithdrawal},
+      {"evaluateApplication", engine::api::EvaluateApplication},
   };
   return all;
 }

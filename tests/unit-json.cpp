@@ -158,7 +158,7 @@ TEST_CASE("every entry point answers every vector request the same with the cach
   // Requests of every golden vector, and each with its program's text repeated in a second,
   // different request, so that hits, misses and nested programs (settings.program) all occur.
   std::vector<std::pair<fuzzing::EntryPoint, std::string>> calls;
-  for (const char* file : {"attribution", "budget", "commission", "gates", "grades", "program",
+  for (const char* file : {"application", "attribution", "budget", "commission", "gates", "grades", "program",
                            "refund", "share", "withdrawal", "format"}) {
     const json doc = testutil::LoadVectors(file);
     for (const auto& c : doc["cases"]) {

@@ -3,8 +3,8 @@
 // approval, and the merchant's name for the role. The facts come from the database: spent and
 // orders from the user's orders (paid or completed, less refunds), never from the request.
 //
-// The comparison of facts against conditions is here, in JS, until the engine has a call for it
-// (asked for in build/NOTES-from-server.md); it is the only eligibility rule the server decides.
+// The comparison of facts against conditions is the engine's (evaluateApplication), the same call
+// the distributor centre can make; this file only reads the settings and the facts.
 'use strict';
 
 const DEFAULT_ROLE = '推广员';
@@ -27,25 +27,16 @@ async function facts(q, merchantId, userId) {
   return { phone_bound: !!row.phone_bound, tags: row.tags || [], spent_fen: Number(row.spent_fen), orders: Number(row.orders) };
 }
 
-// Every condition the user does not meet, each with what he has and what it takes.
-function unmet(settings, f) {
+// Every condition the user does not meet, each with what he has and what it takes (the engine's
+// reasons: code, path conditions.<name>, current, target, missing and money texts).
+function unmet(engine, settings, f) {
   const c = settings.conditions;
-  const out = [];
-  if (c.phone_bound && !f.phone_bound) {
-    out.push({ code: 'E_APPLY_PHONE', path: 'conditions.phone_bound', message: 'bind a phone number first', current: false, target: true });
-  }
-  if (c.min_spent_fen > 0 && f.spent_fen < c.min_spent_fen) {
-    out.push({ code: 'E_APPLY_SPENT', path: 'conditions.min_spent_fen', message: `spend at least ${c.min_spent_fen} fen first`,
-      current: f.spent_fen, target: c.min_spent_fen, missing: c.min_spent_fen - f.spent_fen });
-  }
-  if (c.min_orders > 0 && f.orders < c.min_orders) {
-    out.push({ code: 'E_APPLY_ORDERS', path: 'conditions.min_orders', message: `place at least ${c.min_orders} orders first`,
-      current: f.orders, target: c.min_orders, missing: c.min_orders - f.orders });
-  }
-  if (c.tag && !f.tags.includes(c.tag)) {
-    out.push({ code: 'E_APPLY_TAG', path: 'conditions.tag', message: `only users tagged "${c.tag}" can apply`, current: f.tags, target: c.tag });
-  }
-  return out;
+  const conditions = {};
+  if (c.phone_bound) conditions.phone_bound = true;
+  if (c.min_spent_fen > 0) conditions.min_spent_fen = c.min_spent_fen;
+  if (c.min_orders > 0) conditions.min_orders = c.min_orders;
+  if (c.tag) conditions.tag = c.tag;
+  return engine.evaluateApplication(conditions, f).reasons;
 }
 
 module.exports = { settingsOf, facts, unmet, DEFAULT_ROLE };

@@ -196,7 +196,7 @@ module.exports = async function userRoutes(app, { ctx }) {
       const existing = await q('SELECT * FROM distributors WHERE merchant_id = $1 AND program_id = $2 AND user_id = $3', [m, p.program_id, req.userId]);
       if (existing.length) return { ok: true, distributor: existing[0], role_name: merchant.role_name };
       const settings = application.settingsOf(merchant);
-      const missing = application.unmet(settings, await application.facts(q, m, req.userId));
+      const missing = application.unmet(ctx.engine, settings, await application.facts(q, m, req.userId));
       if (missing.length) {
         const err = new ApiError(403, missing[0].code, missing[0].path, `the application conditions are not met (${missing.length})`);
         err.errors = missing;
@@ -256,7 +256,7 @@ module.exports = async function userRoutes(app, { ctx }) {
     }
     return { ok: true, role_name: merchant.role_name, distributor,
       application: { approval: settings.approval, conditions: settings.conditions,
-        unmet: d ? [] : application.unmet(settings, await application.facts(db.query, m, req.userId)) } };
+        unmet: d ? [] : application.unmet(ctx.engine, settings, await application.facts(db.query, m, req.userId)) } };
   });
 
   app.get('/api/me/withdrawals', auth, async (req) => {
