@@ -18,13 +18,6 @@ constexpr size_t kMaxRefunds = 1000;
 constexpr size_t kMaxBudgetEvents = 10000;
 constexpr const char* kEngineVersion = "0.1.0";
 
-void WriteProblems(JsonWriter& w, const Problems& problems) {
-  w.Arr();
-  for (const auto& p : problems)
-    w.Obj().Field("code", p.code).Field("message", p.message).Field("path", p.path).End();
-  w.End();
-}
-
 const char* UnitKey(RewardType r, const char* fen_key, const char* points_key) {
   return r == RewardType::kPoints ? points_key : fen_key;
 }

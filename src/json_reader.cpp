@@ -26,12 +26,18 @@ std::string DumpJson(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string Fail(const Problems& problems) {
-  JsonWriter w;
-  w.Obj().Key("errors").Arr();
+void WriteProblems(JsonWriter& w, const Problems& problems) {
+  w.Arr();
   for (const auto& p : problems)
     w.Obj().Field("code", p.code).Field("message", p.message).Field("path", p.path).End();
-  w.End().FieldBool("ok", false).End();
+  w.End();
+}
+
+std::string Fail(const Problems& problems) {
+  JsonWriter w;
+  w.Obj().Key("errors");
+  WriteProblems(w, problems);
+  w.FieldBool("ok", false).End();
   return std::move(w.Text());
 }
 

@@ -17,6 +17,7 @@
 namespace engine {
 
 using Json = nlohmann::json;
+class JsonWriter;
 
 // Parses text; on failure reports E_JSON_PARSE and returns a discarded value.
 Json ParseJson(const std::string& text, Problems& problems);
@@ -24,6 +25,8 @@ Json ParseJson(const std::string& text, Problems& problems);
 std::string DumpJson(const Json& j);
 // The failure answer every entry point gives: {"ok":false,"errors":[{code,path,message}]}.
 std::string Fail(const Problems& problems);
+// The array of {code, message, path} objects that failures, refusals and warnings are written as.
+void WriteProblems(JsonWriter& w, const Problems& problems);
 // The raw text of the top-level member `key` of a JSON object text. Empty when the member is
 // absent or appears twice, when a top-level key is written with an escape, or when the text is
 // not an object read to its closing brace: then the text alone cannot say which member the parser

@@ -173,11 +173,9 @@ std::string PreviewWithdrawal(const std::string& text) {
       .Field("start_ms", v.period_start_ms)
       .Field("used", v.period_used)
       .End()
-      .Key("reasons")
-      .Arr();
-  for (const auto& p : v.reasons)
-    w.Obj().Field("code", p.code).Field("message", p.message).Field("path", p.path).End();
-  w.End().Key("settings");
+      .Key("reasons");
+  WriteProblems(w, v.reasons);
+  w.Key("settings");
   WriteSettings(w, *s);
   w.End();
   return std::move(w.Text());
