@@ -104,7 +104,7 @@ async function measure(dir) {
 
 async function main() {
   const kb = (n) => (n / 1024).toFixed(1);
-  const row = (label, ...cols) => console.log(`  ${label.padEnd(40)}${cols.map((c) => String(c).padStart(14)).join('')}`);
+  const row = (label, ...cols) => console.log(`  ${label.padEnd(40)}${cols.map((c) => String(c).padStart(22)).join('')}`);
   const ship = await measure(dist);
   const fast = await measure(fastDist);
   const a = ship.m;
@@ -118,11 +118,12 @@ async function main() {
   if (answerBytes !== Buffer.byteLength(a.answer) || a.answer !== b.answer) throw new Error('the builds answer differently');
 
   console.log('columns: the shipped module (-Oz, emmalloc) | the same sources at -O2 | native g++ -O2\n');
-  console.log('size (KB, brotli; raw in brackets)');
+  console.log('size (KB: raw / gzip / brotli)');
   row('', 'WASM -Oz', 'WASM -O2');
-  for (const k of ['wasm', 'glue', 'facade']) row(k, `${kb(a.size[k].br)} (${kb(a.size[k].raw)})`, `${kb(b.size[k].br)} (${kb(b.size[k].raw)})`);
+  const three = (z) => `${kb(z.raw)} / ${kb(z.gz)} / ${kb(z.br)}`;
+  for (const k of ['wasm', 'glue', 'facade']) row(k, three(a.size[k]), three(b.size[k]));
   const both = a.size.wasm.br + a.size.glue.br;
-  row('wasm + glue', kb(both), kb(b.size.wasm.br + b.size.glue.br));
+  row('wasm + glue, brotli', kb(both), kb(b.size.wasm.br + b.size.glue.br));
   console.log(`  target: <= 100 KB for the finished module ${both <= 100 * 1024 ? 'met' : 'OVER'}`);
   if (process.env.COMMISSION_DIST) {
     const c = (f) => sizes(path.join(process.env.COMMISSION_DIST, f)).br;
