@@ -38,6 +38,32 @@ async function recordRulesVersion(q, merchantId, config, rulesVersion, now) {
 // a unit sold through a qualifying sharer is paid out of the budget; a unit sold without one
 // keeps its share frozen until the campaign ends).
 //
+// An order placed before its campaign ended and paid after it: the end kept its share frozen and
+// wrote the amount on the order (`end_held_fen`, routes/merchant.js). Its payment pays the
+// commission out of that share as above and returns the rest (the units without a qualifying
+// sharer) to the balance at once, since no end will come to return it.
+//
+// Why this needs no lock on the program and cannot interleave with the end into a leak (READ
+// COMMITTED; this statement runs alone, with no transaction, and its snapshot is taken when it
+// starts): the end locks every order of the program still `created`, writes `end_held_fen` on
+// each, and only then reads the program's frozen budget and returns the rest, all in one
+// transaction that keeps those row locks until it commits. This statement writes the same order
+// row, so one of the two waits for the other's commit:
+// - this statement first: the end's lock on the row waits for its commit, then finds the row
+//   `paid` and does not keep it; the end's later read of frozen (a new statement, a new
+//   snapshot) sees this statement's budget moves, committed at once with the order. The order is
+//   one paid before the end: commission paid out here, the rest returned by the end.
+// - the end first: this UPDATE waits for the end's commit; PostgreSQL then re-checks the row's
+//   newest version (still `created`, now with `end_held_fen`) and updates and RETURNs that
+//   version, although this statement's snapshot predates the end. So the kept share is settled
+//   here, and exactly once (the row leaves `created` once).
+// Every order the end keeps can be paid only after the end committed, and every order it does
+// not keep was settled before it read frozen: nothing is returned twice or paid from a returned
+// budget, nothing stays frozen. (Checked with both orders forced, tests/js/server-campaign-end.)
+// A lock on the program row here (FOR SHARE) would serialise with the end as well, but it would
+// also make every payment and every order placed (which updates that row's stock) wait for each
+// other; the end is rare, so it is the end that pays for this, not the payments.
+//
 // The lines are the engine's preview: $6 when the caller asked the engine now, else the preview
 // stored when the order was placed, which is the engine's answer for this order while the
 // program's rules_version is the one it was made under (the engine is deterministic). With no
@@ -50,7 +76,7 @@ const PAID = `WITH ord AS (
     WHERE o.merchant_id = $1 AND o.order_id = $2 AND o.status = 'created' AND ($4::bigint IS NULL OR o.buyer_id = $4)
       AND p.merchant_id = o.merchant_id AND p.program_id = o.program_id
       AND ($6::jsonb IS NOT NULL OR o.preview ->> 'rules_version' = p.rules_version)
-    RETURNING o.order_id, o.program_id, o.paid_fen, COALESCE($6::jsonb, o.preview) AS preview, p.kind
+    RETURNING o.order_id, o.program_id, o.paid_fen, COALESCE($6::jsonb, o.preview) AS preview, p.kind, o.end_held_fen
   ), pay AS (
     INSERT INTO payments (merchant_id, provider_ref, order_id, amount_fen, status, created_ms)
     SELECT $1, $3, order_id, paid_fen, 'succeeded', $5 FROM ord
@@ -77,9 +103,11 @@ const PAID = `WITH ord AS (
     ON CONFLICT (merchant_id, user_id) DO UPDATE SET pending = w.pending + EXCLUDED.pending
   ), budget AS (
     INSERT INTO merchant_ledger (merchant_id, account, delta, program_id, ref, created_ms)
-    SELECT $1, b.account, b.sign * t.total, ord.program_id, $7, $5
-    FROM ord, (SELECT SUM(amount) AS total FROM lines) t, (VALUES ('frozen', -1), ('paid_out', 1)) AS b(account, sign)
-    WHERE ord.kind = 'campaign' AND t.total > 0
+    SELECT $1, b.account, b.delta, ord.program_id, $7, $5
+    FROM ord, (SELECT COALESCE(SUM(amount), 0) AS total FROM lines) t,
+         LATERAL (VALUES ('frozen', -t.total), ('paid_out', t.total),
+                         ('frozen', t.total - COALESCE(ord.end_held_fen, t.total)), ('balance', COALESCE(ord.end_held_fen, t.total) - t.total)) AS b(account, delta)
+    WHERE ord.kind = 'campaign' AND b.delta <> 0
   )
   SELECT (SELECT COUNT(*) FROM ord)::int AS paid, (SELECT COUNT(*) FROM lines)::int AS lines`;
 
@@ -87,8 +115,16 @@ const PAID = `WITH ord AS (
 // transaction. False when that cannot be done (not this buyer's created order, or the program was
 // edited since): the caller takes the locking path, which says why or asks the engine again.
 async function payFromStoredPreview(q, merchantId, orderId, buyerId, providerRef, now) {
-  const [r] = await q(PAID, [merchantId, orderId, providerRef, buyerId, now, null, `order:${orderId}`]);
-  return r.paid === 1;
+  for (let n = 0; ; n++) {
+    try {
+      const [r] = await q(PAID, [merchantId, orderId, providerRef, buyerId, now, null, `order:${orderId}`]);
+      return r.paid === 1;
+    } catch (e) {
+      // A deadlock (e.g. with an end that locked this order a moment after it was placed) rolled
+      // the statement back whole: run it again.
+      if (e.code !== '40P01' || n >= 5) throw e;
+    }
+  }
 }
 
 // Payment succeeded, on the locking path: the caller holds the order's row lock and has checked
@@ -106,12 +142,20 @@ async function markPaid(q, engine, order, program, providerRef, now) {
   if (r.paid !== 1) throw new Retry(`order ${order.order_id}: program edited while paying`);
 }
 
-// Payment failed: the order closes and gives back the stock and the buyer's units it held.
+// Payment failed: the order closes and gives back the stock and the buyer's units it held. Before
+// its campaign's end the budget share stays frozen with the stock; after it, the share the end
+// kept for this order (`end_held_fen`) returns to the balance. The caller holds the order's row
+// lock (taken after any end that kept it had committed, or else the end skips the closed order).
 const FAILED = `WITH pay AS (
     INSERT INTO payments (merchant_id, provider_ref, order_id, amount_fen, status, created_ms) VALUES ($1, $3, $2, $4, 'failed', $5)
     ON CONFLICT (merchant_id, provider_ref) DO UPDATE SET status = 'failed'
   ), ord AS (
-    UPDATE orders SET status = 'closed' WHERE merchant_id = $1 AND order_id = $2
+    UPDATE orders SET status = 'closed' WHERE merchant_id = $1 AND order_id = $2 RETURNING end_held_fen
+  ), back AS (
+    INSERT INTO merchant_ledger (merchant_id, account, delta, program_id, ref, created_ms)
+    SELECT $1, b.account, b.delta, $6, $10, $5
+    FROM ord, LATERAL (VALUES ('frozen', -ord.end_held_fen), ('balance', ord.end_held_fen)) AS b(account, delta)
+    WHERE ord.end_held_fen > 0
   ), held AS (
     UPDATE program_buyers SET units = units - $7 WHERE merchant_id = $1 AND program_id = $6 AND buyer_id = $9 RETURNING units
   )
@@ -120,7 +164,7 @@ const FAILED = `WITH pay AS (
 
 async function markFailed(q, order, program, providerRef, now) {
   await q(FAILED, [order.merchant_id, order.order_id, providerRef, order.paid_fen, now, order.program_id, order.units,
-    program.kind === 'campaign' ? order.units : 0, order.buyer_id]);
+    program.kind === 'campaign' ? order.units : 0, order.buyer_id, `order:${order.order_id}`]);
 }
 
 // Order completed (delivered): pending lines freeze for the program's hold days.

@@ -126,19 +126,48 @@ module.exports = async function merchantRoutes(app, { ctx }) {
     });
   });
 
+  // The end of a campaign's orders that are placed and not yet paid: row-locked first (pass 1,
+  // before the program's lock, in the order a payment takes them: order row, then program row or
+  // merchant row), then, under the program's lock, kept: each carries the share the end leaves
+  // frozen for it (pass 2, which also catches an order placed in between).
+  const LOCK_OPEN_ORDERS = `SELECT order_id FROM orders WHERE merchant_id = $1 AND program_id = $2 AND status = 'created'
+    ORDER BY order_id FOR UPDATE`;
+  const KEEP_OPEN_ORDERS = `WITH kept AS (
+      UPDATE orders SET end_held_fen = units * $3 WHERE merchant_id = $1 AND program_id = $2 AND status = 'created' RETURNING end_held_fen
+    ) SELECT COALESCE(SUM(end_held_fen), 0) AS held, COUNT(*)::int AS orders FROM kept`;
+
   app.post('/api/merchant/programs/:program_id/end', { schema: programParams }, async (req) => {
     const m = req.merchant.merchant_id;
     const id = Number(req.params.program_id);
     const now = clock();
     return ctx.tx(async (q) => {
+      const seen = await programs.load(q, m, id);
+      if (seen.status === 'ended') throw conflict('E_STATE', 'program has already ended');
+      if (seen.kind === 'campaign') await q(LOCK_OPEN_ORDERS, [m, id]);
       await lockMerchant(q, m);
       const p = await programs.load(q, m, id, true);
       if (p.status === 'ended') throw conflict('E_STATE', 'program has already ended');
-      // Every unused frozen share returns to the balance (SPEC 2).
+      // Every unused frozen share returns to the balance (SPEC 2), except the shares of orders
+      // placed and not yet paid: those stay frozen, written on each order, and its payment or
+      // failure settles them (web/settle.js, PAID and FAILED, which also say why this cannot
+      // interleave with a payment into a leak). No order can be placed from here on: placing
+      // takes stock from this row, which is locked, and finds the program ended.
+      let held = 0;
+      let open = 0;
+      if (p.kind === 'campaign') {
+        // The per-unit share is fixed since publishing (E_LOCKED_FIELD); the engine prices it.
+        const share = budgetFor(p.config, 1, Number.MAX_SAFE_INTEGER).amount;
+        const [k] = await q(KEEP_OPEN_ORDERS, [m, id, share]);
+        held = Number(k.held);
+        open = k.orders;
+      }
+      // Read after keeping: every order not kept was settled before, and its budget move is seen.
       const { frozen } = await ledger.merchantBalances(q, m, id);
-      await ledger.postMerchant(q, m, [['frozen', -frozen], ['balance', frozen]], id, `end:${id}`, now);
+      const returned = frozen - held;
+      if (returned < 0) throw new Error(`program ${id}: frozen ${frozen} is less than the ${held} its open orders hold`);
+      await ledger.postMerchant(q, m, [['frozen', -returned], ['balance', returned]], id, `end:${id}`, now);
       await q(`UPDATE programs SET status = 'ended', updated_ms = $3 WHERE merchant_id = $1 AND program_id = $2`, [m, id, now]);
-      return { ok: true, program_id: id, status: 'ended', returned_fen: frozen };
+      return { ok: true, program_id: id, status: 'ended', returned_fen: returned, held_fen: held, open_orders: open };
     });
   });
 
