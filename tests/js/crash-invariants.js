@@ -94,6 +94,28 @@ async function checkLedger(query, merchantId) {
       ON o.merchant_id = l.merchant_id AND o.order_id = l.order_id JOIN programs p ON p.merchant_id = o.merchant_id AND p.program_id = o.program_id
       WHERE l.merchant_id = $1 AND p.kind = 'campaign'`, [merchantId]);
   if ((mb.paid_out || 0) !== Number(campaignLines)) bad.push(`paid_out ${mb.paid_out} vs campaign lines ${campaignLines}`);
+  // Each program's frozen budget: never negative, and exactly what its state says it holds. A
+  // published campaign: one share per unit in stock or in an order (created, paid, completed),
+  // less the commission paid out of them. An ended one: only the shares its end kept for orders
+  // still unpaid (none once they are all paid or closed). Anything else freezes nothing.
+  const budgets = await query(`SELECT p.program_id, p.kind, p.status, p.stock, (p.config ->> 'commission_per_unit_fen')::bigint AS per_unit,
+      (SELECT COALESCE(SUM(delta), 0) FROM merchant_ledger m WHERE m.merchant_id = p.merchant_id AND m.program_id = p.program_id
+         AND m.account = 'frozen') AS frozen,
+      (SELECT COALESCE(SUM(units), 0) FROM orders o WHERE o.merchant_id = p.merchant_id AND o.program_id = p.program_id
+         AND o.status IN ('created', 'paid', 'completed')) AS sold,
+      (SELECT COALESCE(SUM(l.amount), 0) FROM orders o JOIN commission_lines l ON l.merchant_id = o.merchant_id AND l.order_id = o.order_id
+         WHERE o.merchant_id = p.merchant_id AND o.program_id = p.program_id) AS paid,
+      (SELECT COALESCE(SUM(end_held_fen), 0) FROM orders o WHERE o.merchant_id = p.merchant_id AND o.program_id = p.program_id
+         AND o.status = 'created') AS kept
+    FROM programs p WHERE p.merchant_id = $1`, [merchantId]);
+  for (const b of budgets) {
+    const frozen = Number(b.frozen);
+    if (frozen < 0) bad.push(`program ${b.program_id}: frozen ${frozen} is negative`);
+    let want = 0;
+    if (b.kind === 'campaign' && b.status === 'published') want = (Number(b.stock) + Number(b.sold)) * Number(b.per_unit) - Number(b.paid);
+    else if (b.kind === 'campaign' && b.status === 'ended') want = Number(b.kept);
+    if (frozen !== want) bad.push(`program ${b.program_id} (${b.kind}, ${b.status}): frozen ${frozen}, should hold ${want}`);
+  }
   return bad;
 }
 
