@@ -20,7 +20,6 @@
 namespace engine {
 
 constexpr int64_t kSwitchGuardMs = 3 * kDayMs;    // seed 001: 每3天仅可修改一次
-constexpr int64_t kTimeLimitMs = 4102444800000;   // 2100-01-01T00:00:00Z, exclusive
 constexpr size_t kMaxHistory = 1000;              // setting switches a state remembers
 constexpr size_t kMaxStateRecords = 1000000;      // customers or distributors in one state
 constexpr size_t kMaxEvents = 1000000;            // events in one replay

@@ -8,6 +8,8 @@ namespace engine {
 constexpr int64_t kHourMs = 3600000;
 constexpr int64_t kDayMs = 24 * kHourMs;
 constexpr int64_t kCstOffsetMs = 8 * kHourMs;
+// Times the engine accepts end before 2100-01-01T00:00:00Z (exclusive).
+constexpr int64_t kTimeLimitMs = 4102444800000;
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 constexpr int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {

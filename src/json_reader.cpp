@@ -138,10 +138,6 @@ std::string_view MemberText(std::string_view text, std::initializer_list<const c
   return at;
 }
 
-std::string_view TopLevelMemberText(const std::string& text, const char* key) {
-  return MemberText(text, {key});
-}
-
 bool ParseObject(const std::string& text, Json& root, Problems& problems) {
   root = ParseJson(text, problems);
   if (!problems.empty()) return false;

@@ -27,13 +27,12 @@ std::string DumpJson(const Json& j);
 std::string Fail(const Problems& problems);
 // The array of {code, message, path} objects that failures, refusals and warnings are written as.
 void WriteProblems(JsonWriter& w, const Problems& problems);
-// The raw text of the top-level member `key` of a JSON object text. Empty when the member is
-// absent or appears twice, when a top-level key is written with an escape, or when the text is
-// not an object read to its closing brace: then the text alone cannot say which member the parser
-// keeps, and callers use the parsed value. On text that is not valid JSON the span means nothing
-// by itself; a caller must still parse (ParseRequest parses the rest around a known-valid span).
-std::string_view TopLevelMemberText(const std::string& text, const char* key);
-// The same for a member of members: {"settings", "program"} is the text of settings.program.
+// The raw text of the member at `path` of a JSON object text: {"program"}, or {"settings",
+// "program"} for settings.program. Empty when a member is absent or appears twice, when a key is
+// written with an escape, or when an object is not read to its closing brace: then the text alone
+// cannot say which member the parser keeps, and callers use the parsed value. On text that is not
+// valid JSON the span means nothing by itself; a caller must still parse (ParseProgramRequest
+// parses the rest around a span it knows to be a valid program).
 std::string_view MemberText(std::string_view text, std::initializer_list<const char*> path);
 // Parses a request that must be a JSON object; reports E_JSON_PARSE / E_TYPE otherwise.
 bool ParseObject(const std::string& text, Json& root, Problems& problems);

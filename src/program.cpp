@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cst_time.h"
 #include "region.h"
 
 namespace engine {
@@ -11,7 +12,6 @@ constexpr size_t kMaxProducts = 10000;
 constexpr size_t kMaxAgents = 10000;
 constexpr size_t kMaxTypes = 32;
 constexpr size_t kMaxRegions = 4000;
-constexpr int64_t kMaxTimeMs = 4102444800000;  // 2100-01-01T00:00:00Z
 
 // 64-bit FNV-1a: tiny, endian-free and identical in native and WASM builds.
 uint64_t Fnv1a64(const std::string& s) {
@@ -291,8 +291,8 @@ void ReadCampaign(Reader& r, Program& p) {
                         ? RefundPolicy::kKeep
                         : RefundPolicy::kProportional;
   c.title = r.Str("title", "", 128).value_or("");
-  auto start = r.Int("start_ms", 0, kMaxTimeMs);
-  auto end = r.Int("end_ms", 0, kMaxTimeMs);
+  auto start = r.Int("start_ms", 0, kTimeLimitMs);
+  auto end = r.Int("end_ms", 0, kTimeLimitMs);
   if (start && end && *start >= *end)
     Report(r.Out(), "E_TIME_ORDER", r.PathOf("end_ms"), "the campaign must end after it starts");
   c.start_ms = start.value_or(0);

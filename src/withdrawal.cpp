@@ -7,10 +7,6 @@
 namespace engine {
 namespace {
 
-bool Offered(const WithdrawalSettings& s, PayoutMethod m) {
-  return std::find(s.methods.begin(), s.methods.end(), m) != s.methods.end();
-}
-
 int64_t PeriodStartMs(WithdrawalPeriod p, int64_t now) {
   switch (p) {
     case WithdrawalPeriod::kWeek: return CstWeekStartMs(now);
@@ -40,6 +36,10 @@ Fen ChannelMaxNet(PayoutMethod m, Fen transferred_today, bool real_name) {
 
 }  // namespace
 
+bool Offers(const WithdrawalSettings& s, PayoutMethod m) {
+  return std::find(s.methods.begin(), s.methods.end(), m) != s.methods.end();
+}
+
 Fen WithdrawalFee(const FeeRule& rule, Fen amount) {
   Fen fee = MulDiv(amount, rule.rate_bp, kBpScale, Rounding::kFloor).value_or(0);
   fee = std::max(fee, rule.min_fen);
@@ -66,7 +66,7 @@ WithdrawalPreview PreviewWithdrawal(const WithdrawalSettings& s, const Withdrawa
       transferred_today = std::min(kMaxAmount, transferred_today + h.net_fen);
   }
 
-  const bool offered = Offered(s, a.method);
+  const bool offered = Offers(s, a.method);
   if (!offered) refuse("E_METHOD", "method", std::string(PayoutMethodName(a.method)) + " is not offered");
   if (a.available_fen < s.threshold_fen)
     refuse("E_THRESHOLD", "amount_fen",

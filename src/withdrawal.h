@@ -72,6 +72,7 @@ struct WithdrawalPreview {
   bool merchant_confirms = false;          // bank card, Alipay: paid by hand
 };
 
+bool Offers(const WithdrawalSettings& s, PayoutMethod m);
 Fen WithdrawalFee(const FeeRule& rule, Fen amount);
 WithdrawalPreview PreviewWithdrawal(const WithdrawalSettings& s, const WithdrawalAsk& ask);
 

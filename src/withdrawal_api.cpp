@@ -1,5 +1,7 @@
 #include "withdrawal_api.h"
 
+#include <algorithm>
+
 #include "cst_time.h"
 #include "json_reader.h"
 #include "json_writer.h"
@@ -9,7 +11,6 @@ namespace engine::api {
 namespace {
 
 constexpr size_t kMaxHistory = 1000;
-constexpr int64_t kMaxTimeMs = 4102444800000;  // 2100-01-01T00:00:00Z, as for program times
 
 std::optional<engine::WithdrawalSettings> ReadSettings(const Json* j, const std::string& path,
                                                        Problems& problems) {
@@ -71,10 +72,6 @@ void WriteSettings(JsonWriter& w, const engine::WithdrawalSettings& s) {
       .End();
 }
 
-bool Offers(const engine::WithdrawalSettings& s, PayoutMethod m) {
-  return std::find(s.methods.begin(), s.methods.end(), m) != s.methods.end();
-}
-
 void OptInt(JsonWriter& w, const char* key, const std::optional<int64_t>& v) {
   w.Key(key);
   if (v) w.Int(*v);
@@ -127,13 +124,13 @@ std::string PreviewWithdrawal(const std::string& text) {
     if (auto pm = ParsePayoutMethod(*m)) a.method = *pm;
     else Report(problems, "E_ENUM", "method", "must be one of: red_packet, wechat_transfer, bank, alipay, shop_balance");
   }
-  a.now_ms = r.Int("now_ms", 0, kMaxTimeMs - 1).value_or(0);
+  a.now_ms = r.Int("now_ms", 0, kTimeLimitMs - 1).value_or(0);
   a.real_name = r.Bool("real_name", false).value_or(false);
   if (const Json* hs = r.Array("history", kMaxHistory)) {
     for (size_t i = 0; i < hs->size(); ++i) {
       Reader h((*hs)[i], IndexPath("history", i), problems);
       PastWithdrawal p;
-      p.created_ms = h.Int("created_ms", 0, kMaxTimeMs - 1).value_or(0);
+      p.created_ms = h.Int("created_ms", 0, kTimeLimitMs - 1).value_or(0);
       const auto m = h.Str("method", std::nullopt, 32);
       if (m && !ParsePayoutMethod(*m)) Report(problems, "E_ENUM", h.PathOf("method"), "unknown method");
       p.method = m ? ParsePayoutMethod(*m).value_or(PayoutMethod::kRedPacket) : PayoutMethod::kRedPacket;
