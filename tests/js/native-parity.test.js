@@ -181,6 +181,10 @@ function mutate(r, value) {
   return copy;
 }
 
+// 2^1024 - 2^970, the least integer that rounds to an infinite double, and the one below it.
+const OVERFLOW = (2n ** 1024n - 2n ** 970n).toString();
+const OVERFLOW_LESS = (2n ** 1024n - 2n ** 970n - 1n).toString();
+
 function buildRequests() {
   const r = rng(20240607);
   const names = new Set(entryPoints());
@@ -204,6 +208,17 @@ function buildRequests() {
     }
   }
   for (const fn of names) for (const junk of ['', '[]', 'null', '{"program":1}', '{}', '\u00ff\u0000']) add(fn, junk);
+  // Numbers with a fraction or an exponent, where an amount goes: the module reads them with its
+  // own strtod (bindings/small_strtod.cpp), the native build with glibc's. Both must refuse them
+  // alike, huge, tiny and long ones included.
+  const sample = lines.find(([fn, text]) => fn === 'previewOrder' && /"paid_fen":\d+/.test(text));
+  for (const n of ['1.5', '100.0', '1e2', '-0.0', '0e999', '1e400', '-1e-400', '4.9e-324', '1.7976931348623157e308',
+    '123456789012345678901234567890.25', '0.000000000000000000000000000001e30', '1E+2', '2.5e-3',
+    // Around 2^1024 - 2^970, where a value stops rounding to DBL_MAX and becomes infinite.
+    '1.797693134862315807937289714053e308', '1.7976931348623158079372897140530341508e308', '1.8e308',
+    `${OVERFLOW}.0`, `${OVERFLOW}.0001`, `${OVERFLOW_LESS}.9`, `0.${OVERFLOW}e309`, `0.00${OVERFLOW_LESS}e311`]) {
+    add('previewOrder', sample[1].replace(/"paid_fen":\d+/, `"paid_fen":${n}`));
+  }
   return lines;
 }
 
