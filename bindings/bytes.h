@@ -15,15 +15,23 @@
 namespace bindings {
 
 using Entry = std::string (*)(const std::string&);
+// An entry that writes its answer from an offset of the string on (engine::api::PreviewBatchInto).
+using EntryFrom = size_t (*)(const std::string&, std::string&);
 
 // The last answer, alive until the next call; the facade decodes it before calling again.
 std::string& Answer();
 // One body for every entry point (each Bytes<F> only forwards to it), so the module stays small.
 emscripten::val Invoke(Entry entry, uintptr_t request, size_t length);
+emscripten::val InvokeFrom(EntryFrom entry, uintptr_t request, size_t length);
 
 template <Entry F>
 emscripten::val Bytes(uintptr_t request, size_t length) {
   return Invoke(F, request, length);
+}
+
+template <EntryFrom F>
+emscripten::val BytesFrom(uintptr_t request, size_t length) {
+  return InvokeFrom(F, request, length);
 }
 
 }  // namespace bindings

@@ -16,7 +16,7 @@ EMSCRIPTEN_BINDINGS(commission) {
   emscripten::function("_version", &engine::api::Version);
   emscripten::function("_validateProgram", &bindings::Bytes<&engine::api::ValidateProgram>);
   emscripten::function("_previewOrder", &bindings::Bytes<&engine::api::PreviewOrder>);
-  emscripten::function("_previewBatch", &bindings::Bytes<&engine::api::PreviewBatch>);
+  emscripten::function("_previewBatch", &bindings::BytesFrom<&engine::api::PreviewBatchInto>);
   emscripten::function("_previewGrades", &bindings::Bytes<&engine::api::PreviewGrades>);
   emscripten::function("_previewRefund", &bindings::Bytes<&engine::api::PreviewRefund>);
   emscripten::function("_previewBudget", &bindings::Bytes<&engine::api::PreviewBudget>);

@@ -13,6 +13,9 @@ std::string ValidateProgram(const std::string& request);
 std::string PreviewOrder(const std::string& request);
 // {program, orders:[...]} -> one result per order; a bad order fails alone.
 std::string PreviewBatch(const std::string& request);
+// PreviewBatch's text written into `answer` from the returned offset on. The bindings hand WASM
+// memory to JS from there: cutting the front off a batch answer would move megabytes.
+size_t PreviewBatchInto(const std::string& request, std::string& answer);
 // {program, order} -> the preview with every beneficiary at each grade in turn.
 std::string PreviewGrades(const std::string& request);
 // {program, line, refunds:[...]} -> claw-back per refund.

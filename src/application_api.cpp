@@ -68,13 +68,13 @@ std::string EvaluateApplication(const std::string& text) {
     } else {
       const bool money = field == "min_spent_fen";
       w.Field("current", u.current);
-      if (money) w.Field("current_text", FormatYuan(u.current));
+      if (money) w.FieldYuan("current_text", u.current);
       w.Field("message", money ? "spend at least " + std::to_string(u.target) + " fen first"
                                : "place at least " + std::to_string(u.target) + " orders first");
       w.Field("missing", u.target - u.current);
-      if (money) w.Field("missing_text", FormatYuan(u.target - u.current));
+      if (money) w.FieldYuan("missing_text", u.target - u.current);
       w.Field("path", "conditions." + field).Field("target", u.target);
-      if (money) w.Field("target_text", FormatYuan(u.target));
+      if (money) w.FieldYuan("target_text", u.target);
     }
     w.End();
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 #include "json_writer.h"
 #include "money.h"
@@ -23,7 +24,11 @@ Json ParseJson(const std::string& text, Problems& problems) {
 }
 
 std::string DumpJson(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return j.dump(-1, ' ', /*ensure_ascii=*/true, Json::error_handler_t::replace);
+}
+
+std::string CanonicalJson(const Json& j) {
+  return j.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
 }
 
 void WriteProblems(JsonWriter& w, const Problems& problems) {
@@ -184,12 +189,15 @@ std::string Reader::PathOf(const char* key) const {
 }
 
 bool Reader::Has(const char* key) {
-  return object_ && object_->contains(key) && !(*object_)[key].is_null();
+  if (!object_) return false;
+  auto it = object_->find(std::string_view(key));
+  return it != object_->end() && !it->is_null();
 }
 
 const Json* Reader::Field(const char* key) {
   if (!object_) return nullptr;
-  auto it = object_->find(key);
+  // A string_view key: a const char* one would be measured (strlen) at every comparison.
+  auto it = object_->find(std::string_view(key));
   if (it == object_->end()) return nullptr;
   seen_.push_back(&it.key());
   if (it->is_null()) return nullptr;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "json_reader.h"
+#include "money.h"
 
 namespace engine {
 namespace {
@@ -39,74 +40,77 @@ bool ValidUtf8(const unsigned char* s, size_t n) {
 }  // namespace
 
 void JsonWriter::Grow(size_t n) {
-  out_.resize(std::max(2 * out_.size(), len_ + n + 256));
+  const size_t size = std::max(2 * out_.size(), len_ + n + 256);
+#ifdef _LIBCPP_VERSION
+  // Grown without clearing what is about to be written over (as abseil's
+  // STLStringResizeUninitialized does): clearing a batch answer cost as much as copying it.
+  out_.__resize_default_init(size);
+#else
+  out_.resize(size);
+#endif
   buf_ = &out_[0];
 }
 
-void JsonWriter::Put(const char* s, size_t n) {
-  if (n == 0) return;
+void JsonWriter::LeaveHead(size_t n) {
+  assert(len_ == 0 && depth_ == 0);
   Room(n);
-  std::memcpy(buf_ + len_, s, n);
-  len_ += n;
+  len_ = head_ = n;
 }
 
-void JsonWriter::Put(const char* s) { Put(s, std::strlen(s)); }
-
-void JsonWriter::BeforeValue() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (!first_.empty()) {
-    if (!first_.back()) Put(',');
-    first_.back() = false;
-  }
+void JsonWriter::Head(const std::string& text) {
+  assert(text.size() <= head_);
+  head_ -= text.size();
+  std::memcpy(buf_ + head_, text.data(), text.size());
 }
 
-JsonWriter& JsonWriter::Obj() {
+void JsonWriter::Open(char open, char close) {
   BeforeValue();
-  Put('{');
-  first_.push_back(true);
-  close_.push_back('}');
+  Put(open);
+  if (depth_ == stack_.size()) stack_.resize(2 * depth_ + 8);
+  stack_[depth_++] = static_cast<char>(close | kEmpty);
 #ifndef NDEBUG
   last_key_.emplace_back();
 #endif
+}
+
+JsonWriter& JsonWriter::Obj() {
+  Open('{', '}');
   return *this;
 }
 
 JsonWriter& JsonWriter::Arr() {
-  BeforeValue();
-  Put('[');
-  first_.push_back(true);
-  close_.push_back(']');
-#ifndef NDEBUG
-  last_key_.emplace_back();
-#endif
+  Open('[', ']');
   return *this;
 }
 
 JsonWriter& JsonWriter::End() {
-  assert(!first_.empty() && !after_key_);
+  assert(depth_ != 0 && !after_key_);
 #ifndef NDEBUG
   last_key_.pop_back();
 #endif
-  first_.pop_back();
-  Put(close_.back());
-  close_.pop_back();
+  Put(static_cast<char>(stack_[--depth_] & ~kEmpty));
   return *this;
 }
 
-JsonWriter& JsonWriter::Key(const char* key) {
-  assert(!first_.empty() && !after_key_);
+JsonWriter& JsonWriter::Key(Name key) {
+  assert(depth_ != 0 && !after_key_);
 #ifndef NDEBUG
   // nlohmann's objects are std::maps: keys come out sorted, so ours must be written sorted.
-  assert(last_key_.back().empty() || last_key_.back() < key);
-  last_key_.back() = key;
+  const std::string k(key.s, key.n);
+  assert(last_key_.back().empty() || last_key_.back() < k);
+  last_key_.back() = k;
+  // Keys are the engine's own ASCII names: nothing in them needs escaping.
+  assert(std::none_of(key.s, key.s + key.n, [](char c) { return c == '"' || c == '\\' || c < 0x20; }));
 #endif
+  // One room check for the separator, the quoted key and its colon.
+  Room(key.n + 4);
   BeforeValue();
-  Put('"');
-  Escaped(key, std::strlen(key));
-  Put("\":", 2);
+  char* d = buf_ + len_;
+  *d++ = '"';
+  for (size_t i = 0; i < key.n; ++i) *d++ = key.s[i];
+  *d++ = '"';
+  *d++ = ':';
+  len_ = static_cast<size_t>(d - buf_);
   after_key_ = true;
   return *this;
 }
@@ -149,12 +153,27 @@ JsonWriter& JsonWriter::Str(const std::string& s) {
 }
 
 JsonWriter& JsonWriter::Str(const char* s) {
-  // Only the engine's own ASCII names come as C strings.
+  // Only the engine's own ASCII names come as C strings: nothing in them needs escaping.
+  const size_t n = std::strlen(s);
+  assert(std::all_of(s, s + n, [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }));
   BeforeValue();
   Put('"');
-  Escaped(s, std::strlen(s));
+  Put(s, n);
   Put('"');
   return *this;
+}
+
+JsonWriter& JsonWriter::Str(const char* s, size_t n) {
+  BeforeValue();
+  Put('"');
+  Escaped(s, n);
+  Put('"');
+  return *this;
+}
+
+JsonWriter& JsonWriter::Yuan(int64_t fen) {
+  char buf[kYuanChars];
+  return Str(buf, FormatYuan(fen, buf));
 }
 
 JsonWriter& JsonWriter::Raw(const std::string& json) {
@@ -163,14 +182,38 @@ JsonWriter& JsonWriter::Raw(const std::string& json) {
   return *this;
 }
 
-// As nlohmann's serializer with ensure_ascii off: the two-character escapes it knows, \u00xx in
-// lowercase hex for the other control characters, every other byte as it is.
+void JsonWriter::PutU(uint32_t unit) {
+  static const char kHex[] = "0123456789abcdef";
+  const char u[6] = {'\\', 'u', kHex[unit >> 12 & 15], kHex[unit >> 8 & 15], kHex[unit >> 4 & 15],
+                     kHex[unit & 15]};
+  Put(u, 6);
+}
+
+// As nlohmann's serializer with ensure_ascii on: the two-character escapes it knows, \u00xx in
+// lowercase hex for the other control characters, \uXXXX (a surrogate pair above U+FFFF) for
+// DEL and every character outside ASCII.
 void JsonWriter::Escaped(const char* s, size_t n) {
   size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = 0; i < n; ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') continue;
     Put(s + run, i - run);
+    if (c >= 0x80) {
+      const size_t len = c >= 0xF0 ? 4 : (c >= 0xE0 ? 3 : 2);
+      uint32_t cp = c & (0x3Fu >> (len - 1));
+      for (size_t k = 1; k < len && i + k < n; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+      if (cp >= 0x10000) {
+        cp -= 0x10000;
+        PutU(0xD800 + (cp >> 10));
+        PutU(0xDC00 + (cp & 0x3FF));
+      } else {
+        PutU(cp);
+      }
+      i += len - 1;
+      run = i + 1;
+      continue;
+    }
     run = i + 1;
     switch (c) {
       case '"': Put("\\\"", 2); break;
@@ -180,14 +223,10 @@ void JsonWriter::Escaped(const char* s, size_t n) {
       case '\n': Put("\\n", 2); break;
       case '\f': Put("\\f", 2); break;
       case '\r': Put("\\r", 2); break;
-      default: {
-        const char* hex = "0123456789abcdef";
-        const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        Put(u, 6);
-      }
+      default: PutU(c);
     }
   }
-  Put(s + run, n - run);
+  if (run < n) Put(s + run, n - run);  // run passes n only on a cut-off sequence, never valid UTF-8
 }
 
 }  // namespace engine

@@ -24,14 +24,30 @@ std::optional<int64_t> CheckedMul(int64_t a, int64_t b) {
   return static_cast<int64_t>(p);
 }
 
-std::string FormatYuan(Fen fen) {
-  std::string sign = fen < 0 ? "-" : "";
+size_t FormatYuan(Fen fen, char (&out)[kYuanChars]) {
+  // Written backwards from the end of a scratch buffer, then moved to the front.
+  char buf[kYuanChars];
+  char* p = buf + kYuanChars;
   // Negative amounts only appear for debts; kMaxAmount keeps -fen in range.
-  const int64_t v = fen < 0 ? -fen : fen;
-  const int64_t cents = v % 100;
-  std::string out = sign + "¥" + std::to_string(v / 100) + ".";
-  if (cents < 10) out += "0";
-  return out + std::to_string(cents);
+  uint64_t v = fen < 0 ? 0 - static_cast<uint64_t>(fen) : static_cast<uint64_t>(fen);
+  *--p = static_cast<char>('0' + v % 10);
+  *--p = static_cast<char>('0' + v / 10 % 10);
+  *--p = '.';
+  v /= 100;
+  do *--p = static_cast<char>('0' + v % 10);
+  while (v /= 10);
+  static const char kYuanSign[] = "\xC2\xA5";  // ¥ in UTF-8
+  *--p = kYuanSign[1];
+  *--p = kYuanSign[0];
+  if (fen < 0) *--p = '-';
+  const size_t n = static_cast<size_t>(buf + kYuanChars - p);
+  for (size_t i = 0; i < n; ++i) out[i] = p[i];
+  return n;
+}
+
+std::string FormatYuan(Fen fen) {
+  char buf[kYuanChars];
+  return std::string(buf, FormatYuan(fen, buf));
 }
 
 const char* RoundingName(Rounding r) { return r == Rounding::kFloor ? "floor" : "half_up"; }

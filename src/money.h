@@ -26,6 +26,10 @@ std::optional<int64_t> CheckedMul(int64_t a, int64_t b);
 
 // "¥12.30" style text for an amount, so no caller ever divides fen by 100 in floating point.
 std::string FormatYuan(Fen fen);
+// The same text into `out`, returning its length (no allocation: a batch answer has a dozen per
+// order).
+constexpr size_t kYuanChars = 32;
+size_t FormatYuan(Fen fen, char (&out)[kYuanChars]);
 
 const char* RoundingName(Rounding r);
 

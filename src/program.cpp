@@ -416,7 +416,7 @@ std::optional<Program> ParseProgram(const Json& j, const std::string& path, Prob
   if (problems.size() != before) return std::nullopt;
 
   // Hex by hand: snprintf would link printf with its floating-point half into the module.
-  uint64_t h = Fnv1a64(DumpJson(NormalizedProgram(p)));
+  uint64_t h = Fnv1a64(CanonicalJson(NormalizedProgram(p)));
   std::string hex(16, '0');
   for (int i = 15; i >= 0; --i, h >>= 4) hex[i] = "0123456789abcdef"[h & 15];
   p.rules_version = "rv1-" + hex;

@@ -72,7 +72,7 @@ void WriteSettings(JsonWriter& w, const engine::WithdrawalSettings& s) {
       .End();
 }
 
-void OptInt(JsonWriter& w, const char* key, const std::optional<int64_t>& v) {
+void OptInt(JsonWriter& w, Name key, const std::optional<int64_t>& v) {
   w.Key(key);
   if (v) w.Int(*v);
   else w.Null();

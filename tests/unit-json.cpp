@@ -1,5 +1,6 @@
 // The JSON plumbing under every entry point: the streaming writer must give nlohmann's exact text,
 // and the program cache (keyed by the program's raw text) must never change an answer.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -17,7 +18,7 @@
 using nlohmann::json;
 
 TEST_CASE("JsonWriter writes nlohmann's compact dump, escapes included") {
-  const std::string tricky = std::string("q\"b\\s/\b\f\n\r\t\x01\x1f\x7f", 14) + "茶Ünï";
+  const std::string tricky = std::string("q\"b\\s/\b\f\n\r\t\x01\x1f\x7f", 14) + "茶Ünï😀¥";
   engine::JsonWriter w;
   w.Obj()
       .Key("a")
@@ -45,6 +46,13 @@ TEST_CASE("JsonWriter writes nlohmann's compact dump, escapes included") {
                        {"d", json::array()},
                        {"e", {1, {{"x", 2}}}}};
   CHECK(w.Text() == engine::DumpJson(expect));
+}
+
+TEST_CASE("JsonWriter writes characters outside ASCII as nlohmann's ensure_ascii does") {
+  engine::JsonWriter w;
+  w.Arr().Str(std::string("\xC2\xA5" "9.90 \xE8\x8C\xB6 \xF0\x9F\x98\x80")).Yuan(-1234).End();
+  CHECK(w.Text() == R"(["\u00a59.90 \u8336 \ud83d\ude00","-\u00a512.34"])");
+  CHECK(json::parse(R"("\u00a59.90 \u8336 \ud83d\ude00")") == "\xC2\xA5" "9.90 \xE8\x8C\xB6 \xF0\x9F\x98\x80");
 }
 
 TEST_CASE("JsonWriter replaces invalid UTF-8 as DumpJson does") {
@@ -174,6 +182,11 @@ TEST_CASE("every entry point answers every vector request the same with the cach
   std::vector<std::string> expect;
   engine::SetProgramCacheForTesting(false);
   for (const auto& [fn, req] : calls) expect.push_back(fn(req));
+  // Answers are ASCII (DumpJson): the facade decodes them as such.
+  for (size_t i = 0; i < calls.size(); ++i) {
+    INFO(calls[i].second);
+    CHECK(std::all_of(expect[i].begin(), expect[i].end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+  }
   engine::SetProgramCacheForTesting(true);
   for (int pass = 0; pass < 2; ++pass)
     for (size_t i = 0; i < calls.size(); ++i) {
