@@ -221,6 +221,7 @@ std::optional<Preview> PreviewOrder(const Program& p, const Order& o, const std:
       continue;
     }
     const ProductRule* product = campaign ? nullptr : p.FindProduct(item.product_id);
+    r.lines.reserve(out.chain.size() + 3);  // the chain's lines, and up to 3 agents'
     for (const auto& b : out.chain) {
       Line l;
       l.who = b;

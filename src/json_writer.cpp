@@ -40,7 +40,8 @@ bool ValidUtf8(const unsigned char* s, size_t n) {
 }  // namespace
 
 void JsonWriter::Grow(size_t n) {
-  const size_t size = std::max(2 * out_.size(), len_ + n + 256);
+  // A preview's answer is a few KB: starting there spares the first doublings' copies.
+  const size_t size = std::max(std::max(2 * out_.size(), len_ + n), size_t{2048});
 #ifdef _LIBCPP_VERSION
   // Grown without clearing what is about to be written over (as abseil's
   // STLStringResizeUninitialized does): clearing a batch answer cost as much as copying it.
