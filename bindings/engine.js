@@ -112,10 +112,9 @@
     function invoke(fn, text) {
       // Encoded straight into WASM memory where the host can (encodeInto): a short text gets room
       // for its worst case (3 bytes per UTF-16 unit), a long one its exact length.
-      const direct = encoder && typeof encoder.encodeInto === 'function' &&
-        (text.length <= 65536 || typeof Buffer === 'function');
+      const direct = encoder && typeof encoder.encodeInto === 'function' && (text.length <= 65536 || nodeBuffer);
       const bytes = direct ? null : utf8Encode(text);
-      const room = direct ? (text.length <= 65536 ? 3 * text.length : Buffer.byteLength(text)) : bytes.length;
+      const room = direct ? (text.length <= 65536 ? 3 * text.length : nodeBuffer.byteLength(text)) : bytes.length;
       const ptr = raw._malloc(room || 1);
       if (!ptr) return JSON.stringify(fail('E_TOO_LARGE', '', 'no memory left for the request'));
       try {

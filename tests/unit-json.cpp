@@ -1,8 +1,8 @@
 // The JSON plumbing under every entry point: the streaming writer must give nlohmann's exact text,
 // and the program cache (keyed by the program's raw text) must never change an answer.
-#include <algorithm>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
