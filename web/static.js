@@ -23,8 +23,16 @@ const OPTIONS = {
   gzip: { level: 9 },
 };
 
+const fromPackage = (pkg, file) => () => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
 const LIBS = {
   'qrcode.js': () => require.resolve('qrcode-generator'),
+  // The merchant console (web/public/console/): Vue 3 with its template compiler, Element Plus,
+  // its zh-CN locale and icons, as the packages ship them (no bundler; docs/console.md).
+  'vue.js': fromPackage('vue', 'dist/vue.global.prod.js'),
+  'element-plus.js': fromPackage('element-plus', 'dist/index.full.min.js'),
+  'element-plus.css': fromPackage('element-plus', 'dist/index.css'),
+  'element-plus-zh-cn.js': fromPackage('element-plus', 'dist/locale/zh-cn.min.js'),
+  'element-plus-icons.js': fromPackage('@element-plus/icons-vue', 'dist/index.iife.min.js'),
 };
 
 // file -> { version, br?, gzip? } (promises of the compressed bytes of that version)
