@@ -5,4 +5,5 @@ source "$(dirname "$0")/env.sh"
 cd "$ENGINE_ROOT"
 scripts/setup.sh
 scripts/build-wasm.sh --target share_engine
+echo "merchant console: http://${HOST:-127.0.0.1}:${PORT:-8080}/console/  (sign in as demo / demo-owner-2026)"
 exec node web/server.js "$@"

@@ -5,7 +5,8 @@
 const crypto = require('crypto');
 const Fastify = require('fastify');
 const { ApiError, bad } = require('./errors');
-const { hashKey, verifySession } = require('./auth');
+const { verifySession } = require('./auth');
+const { merchantAuthenticator } = require('./console-auth');
 const { SandboxPayments } = require('./payments');
 const { isRetryable } = require('./db');
 const { createProgramCache } = require('./program-cache');
@@ -82,14 +83,9 @@ function buildApp({ db, engine, secret, mode = 'development', clock = () => Date
     return reply.code(500).send({ ok: false, errors: [{ code: 'E_INTERNAL', path: '', message: 'internal error' }] });
   });
 
-  // Merchant requests carry x-api-key; user requests carry a signed session.
-  ctx.merchantAuth = async (req) => {
-    const key = req.headers['x-api-key'];
-    if (!key) throw new ApiError(401, 'E_API_KEY', 'x-api-key', 'merchant API key required');
-    const rows = await db.query('SELECT * FROM merchants WHERE api_key_hash = $1', [hashKey(key)]);
-    if (!rows.length) throw new ApiError(401, 'E_API_KEY', 'x-api-key', 'unknown API key');
-    req.merchant = rows[0];
-  };
+  // Merchant requests carry the console's session cookie (and CSRF token) or an x-api-key; each
+  // route's permission is checked against the role (web/console-auth.js, web/permissions.js).
+  ctx.merchantAuth = merchantAuthenticator({ db, clock });
   // The session alone identifies the user: it is signed by us and only issued for an existing
   // merchant (merchants are never deleted), so the hot paths skip reading the merchant row;
   // handlers that need its settings or role name call ctx.loadMerchant(req).
@@ -107,7 +103,11 @@ function buildApp({ db, engine, secret, mode = 'development', clock = () => Date
     return req.merchant;
   };
 
+  app.register(require('@fastify/cookie'));
+  // Only the routes that ask for it are limited (the console's login); in memory per process.
+  app.register(require('@fastify/rate-limit'), { global: false });
   app.get('/api/health', async () => ({ ok: true, engine: engine.version().engine, db: db.kind }));
+  app.register(require('./routes/console'), { ctx });
   app.register(require('./routes/merchant'), { ctx });
   app.register(require('./routes/user'), { ctx });
   app.register(require('./routes/share'), { ctx });

@@ -2,13 +2,23 @@
 // README's main command opens a page that works. Idempotent.
 'use strict';
 const { hashKey } = require('./auth');
+const { hashPassword } = require('./console-auth');
 
 const DEMO = {
   merchant_id: 1,
   api_key: 'demo-merchant-key',
   campaign_id: 1001,
   distribution_id: 2001,
+  // The console's owner account (scripts/run.sh prints it); development and tests only.
+  owner_login: 'demo',
+  owner_password: 'demo-owner-2026',
 };
+
+async function seedOwner(db, now) {
+  const hash = await hashPassword(DEMO.owner_password);
+  await db.query(`INSERT INTO staff (merchant_id, login, name, role, password_hash, created_ms) VALUES ($1, $2, $3, 'owner', $4, $5)
+    ON CONFLICT (lower(login)) DO NOTHING`, [DEMO.merchant_id, DEMO.owner_login, '陈店长', hash, now]);
+}
 
 function demoCampaign(now) {
   return {
@@ -30,7 +40,10 @@ function demoDistribution() {
 
 async function seedDemo(db, engine, now = Date.now()) {
   const exists = await db.query('SELECT 1 FROM merchants WHERE merchant_id = $1', [DEMO.merchant_id]);
-  if (exists.length) return DEMO;
+  if (exists.length) {
+    await seedOwner(db, now);
+    return DEMO;
+  }
   await db.tx(async (q) => {
     await q(`INSERT INTO merchants (merchant_id, name, api_key_hash, role_name, created_ms) VALUES ($1, $2, $3, $4, $5)`,
       [DEMO.merchant_id, '龙井茶庄', hashKey(DEMO.api_key), '推广员', now]);
@@ -53,6 +66,7 @@ async function seedDemo(db, engine, now = Date.now()) {
     await q(`INSERT INTO products (merchant_id, product_id, name, price_fen, cost_fen) VALUES ($1, 'tea-250', '明前龙井 250g', 9900, 5000),
              ($1, 'cup', '青瓷茶杯', 3900, 1500)`, [DEMO.merchant_id]);
   });
+  await seedOwner(db, now);
   return DEMO;
 }
 

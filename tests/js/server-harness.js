@@ -18,6 +18,7 @@ async function database(kind) {
 
 // Unique across the test processes that share one PostgreSQL: time and pid, 100 merchants each.
 let nextMerchant = ((Date.now() % 1e6) * 1e5 + (process.pid % 1e5)) * 100;
+let staffCount = 0;
 
 async function harness(kind = 'pglite', { mode = 'development', now = Date.UTC(2026, 10, 24, 4, 0, 0), logger = false } = {}) {
   const db = await database(kind);
@@ -35,6 +36,23 @@ async function harness(kind = 'pglite', { mode = 'development', now = Date.UTC(2
     async merchant(method, url, payload) {
       const r = await app.inject({ method, url, payload, headers: { 'x-api-key': apiKey } });
       return { status: r.statusCode, body: r.headers['content-type']?.includes('json') ? r.json() : r.body };
+    },
+    // A console caller signed in as a new staff member of this merchant with `role`: the session
+    // cookie on every call and the CSRF token on writes (`{csrf: false}` leaves it out).
+    async staff(role, name = role) {
+      const login = `${role}-${merchantId}-${++staffCount}`;
+      const made = await h.merchant('POST', '/api/merchant/staff', { login, name, role, password: 'correct horse 1' });
+      if (made.status !== 200) throw new Error(`staff: ${JSON.stringify(made.body)}`);
+      const r = await app.inject({ method: 'POST', url: '/api/console/login', payload: { login, password: 'correct horse 1' } });
+      if (r.statusCode !== 200) throw new Error(`login: ${r.body}`);
+      const cookie = r.cookies.find((c) => c.name === 'sid');
+      const { csrf } = r.json();
+      const call = async (method, url, payload, { csrf: withCsrf = true } = {}) => {
+        const headers = { cookie: `sid=${cookie.value}`, ...(withCsrf ? { 'x-csrf-token': csrf } : {}) };
+        const res = await app.inject({ method, url, payload, headers });
+        return { status: res.statusCode, body: res.headers['content-type']?.includes('json') ? res.json() : res.body };
+      };
+      return Object.assign(call, { login, csrf, cookie: cookie.value });
     },
     // A user's caller; it signs in again per call, as the tests move the clock across days.
     async login(userId) {
