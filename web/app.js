@@ -103,6 +103,12 @@ function buildApp({ db, engine, secret, mode = 'development', clock = () => Date
     return req.merchant;
   };
 
+  // Every route as "METHOD /pattern", for the test that each merchant route names its permission.
+  const routeTable = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    for (const m of [].concat(r.method)) if (m !== 'HEAD') routeTable.push(`${m} ${r.url}`);
+  });
   app.register(require('@fastify/cookie'));
   // Only the routes that ask for it are limited (the console's login); in memory per process.
   app.register(require('@fastify/rate-limit'), { global: false });
