@@ -1,0 +1,128 @@
+// Every word the console shows for a server code: roles, states, statement kinds and error codes,
+// in one place (docs/console.md). Errors never reach the page as a code, English or "undefined":
+// `messageOf(problem)` always answers a Chinese sentence. Global `ConsoleLabels`.
+(function (root) {
+  'use strict';
+
+  const ROLES = { owner: '店主', operator: '运营', finance: '财务' };
+  const PERMISSIONS = { read: '查看', programs: '活动管理', orders: '订单处理', refunds: '退款', money: '资金', owner: '店主' };
+  const KINDS = { campaign: '分销宝活动', distribution: '分销计划' };
+  const PROGRAM_STATUS = { draft: '草稿', published: '进行中', ended: '已结束' };
+  const PROGRAM_STATUS_TAG = { draft: 'info', published: 'success', ended: 'warning' };
+  const ORDER_STATUS = {
+    created: '待付款', paid: '已付款', shipped: '已发货', completed: '已完成', closed: '已关闭', refunded: '已退款',
+  };
+  const ORDER_STATUS_TAG = { created: 'info', paid: 'primary', shipped: 'warning', completed: 'success', closed: 'info', refunded: 'danger' };
+  const LINE_STATES = {
+    pending: '待结算', frozen: '冻结中', available: '可提现', withdrawing: '提现中', withdrawn: '已提现', reversed: '已追回',
+  };
+  const LINE_ROLES = { sharer: '分享人', distributor: '分销员', inviter: '邀请人', self: '本人自购', agent: '区域代理' };
+  const STATEMENT_KINDS = {
+    topup: '充值', freeze: '冻结佣金预算', release: '解冻', return: '活动结束退回', payout: '佣金红包发放',
+  };
+  const PAYMENT_STATUS = { succeeded: '支付成功', succeed: '支付成功', paid: '支付成功', failed: '支付失败', pending: '处理中' };
+
+  // Server and engine codes -> what a merchant reads. Where a code means something more precise at
+  // a known field, FIELD_MESSAGES says it there.
+  const CODES = {
+    E_LOGIN: '登录名或密码不正确',
+    E_SESSION: '登录已过期，请重新登录',
+    E_API_KEY: '登录已过期，请重新登录',
+    E_CSRF: '页面已过期，请刷新页面后重试',
+    E_RATE_LIMIT: '尝试次数过多，请等 1 分钟后再试',
+    E_ROLE: '当前账号没有此操作的权限',
+    E_STATE: '当前状态下不能执行此操作，请刷新后查看',
+    E_ORDER_STATE: '订单状态已变化，请刷新后查看',
+    E_STOCK: '减少的数量不能超过未售出的库存',
+    E_BUDGET_SHORT: '红包余额不足，无法冻结这部分佣金预算，请先充值',
+    E_REFUND_EXCEEDS: '退款金额超过该商品可退金额',
+    E_IDEM_MISMATCH: '这次提交与上一次不一致，请关闭对话框后重新操作',
+    E_PASSWORD_REQUIRED: '该活动开启了活动密码，请先设置活动密码再发布',
+    E_NO_PASSWORD: '该活动未设置密码',
+    E_DUPLICATE: '已存在，请换一个',
+    E_NOT_FOUND: '内容不存在或已被删除',
+    E_KIND: '该方案类型不支持此操作',
+    E_LOCKED_FIELD: '活动发布后不能修改此项',
+    E_BUSY: '操作的人太多了，请稍后再试',
+    E_REQUIRED: '此项必填',
+    E_TYPE: '格式不正确',
+    E_NOT_INTEGER: '请输入整数',
+    E_NEGATIVE: '不能为负数',
+    E_RANGE: '超出允许的范围',
+    E_ENUM: '请从选项中选择',
+    E_TOO_LONG: '内容过长',
+    E_TOO_MANY: '数量过多',
+    E_INVALID: '格式不正确',
+    E_UNKNOWN_FIELD: '页面版本过旧，请刷新页面',
+    E_JSON_PARSE: '页面版本过旧，请刷新页面',
+    E_REQUEST: '请求无法处理，请刷新页面后重试',
+    E_OVERFLOW: '金额超出上限',
+    E_WITHDRAWAL_STATE: '提现状态已变化，请刷新后查看',
+    E_DEV_ONLY: '仅开发环境可用',
+    E_INTERNAL: '服务器开小差了，请稍后再试',
+    E_NETWORK: '网络不给力，请检查网络后重试',
+    E_WEAK_PASSWORD: '密码至少 8 位',
+    E_DISABLED: '该账号已停用',
+  };
+  const FIELD_MESSAGES = {
+    'E_REQUIRED login': '请输入登录名',
+    'E_REQUIRED password': '请输入密码',
+    'E_REQUIRED name': '请输入姓名',
+    'E_REQUIRED label': '请输入密钥名称',
+    'E_DUPLICATE login': '该登录名已被使用，请换一个',
+    'E_RANGE password': '密码长度不符合要求',
+    'E_RANGE login': '登录名长度不符合要求',
+    'E_RANGE auto_complete_days': '自动确认收货天数须在 1 至 30 天之间',
+    'E_RANGE delta': '数量超出允许的范围',
+    'E_RANGE amount_fen': '金额超出允许的范围',
+    'E_NOT_INTEGER delta': '请输入整数',
+  };
+  const GENERIC = '操作未成功，请稍后再试';
+
+  const roleName = (r) => ROLES[r] || '员工';
+  // "需要“财务”或“店主”权限": the roles that may, the owner last.
+  function rolesText(roles) {
+    const list = (roles || []).filter((r) => ROLES[r]);
+    list.sort((a, b) => (a === 'owner') - (b === 'owner'));
+    return list.length ? `需要${list.map((r) => `“${ROLES[r]}”`).join('或')}权限` : CODES.E_ROLE;
+  }
+
+  const CHINESE = /[\u4e00-\u9fff]/;
+  function messageOf(problem) {
+    if (!problem) return GENERIC;
+    const code = problem.code;
+    const field = String(problem.path || '').split('.').pop();
+    if (code === 'E_ROLE') return rolesText(problem.roles);
+    if (FIELD_MESSAGES[`${code} ${field}`]) return FIELD_MESSAGES[`${code} ${field}`];
+    if (CODES[code]) return CODES[code];
+    const engine = root.ShareEngine && root.ShareEngine.ZH && root.ShareEngine.ZH[code];
+    if (engine) return engine;
+    // A sentence the server already wrote in Chinese is kept; anything else is not shown raw.
+    if (problem.message && CHINESE.test(problem.message) && !/E_[A-Z_]+|undefined|NaN/.test(problem.message)) return problem.message;
+    return GENERIC;
+  }
+
+  // An error (ApiError or anything thrown) split onto a form: `fields` maps a form field to its
+  // message when the problem's path names one of `known` (path, its last part, or an alias),
+  // everything else is `general`, one sentence for the action.
+  function split(err, known = [], aliases = {}) {
+    const problems = (err && err.errors && err.errors.length) ? err.errors : [{ code: (err && err.code) || 'E_INTERNAL', path: '' }];
+    const fields = {};
+    const general = [];
+    for (const p of problems) {
+      const path = String(p.path || '');
+      const last = path.split('.').pop();
+      const target = aliases[path] || aliases[last] || (known.includes(path) ? path : known.includes(last) ? last : null);
+      const text = messageOf(p);
+      if (target) { if (!fields[target]) fields[target] = text; } else if (!general.includes(text)) general.push(text);
+    }
+    return { fields, general: general.join('；') };
+  }
+
+  const label = (table, key, fallback = '—') => (key != null && table[key]) || fallback;
+
+  root.ConsoleLabels = {
+    ROLES, PERMISSIONS, KINDS, PROGRAM_STATUS, PROGRAM_STATUS_TAG, ORDER_STATUS, ORDER_STATUS_TAG, LINE_STATES, LINE_ROLES,
+    STATEMENT_KINDS, PAYMENT_STATUS, CODES, GENERIC, roleName, rolesText, messageOf, split, label,
+  };
+})(window);
