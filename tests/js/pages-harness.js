@@ -26,11 +26,31 @@ function freePort() {
   });
 }
 
-async function startServer() {
+// The databases a page test runs on: PGlite always, PostgreSQL too when PG_TEST_URL is set.
+const DATABASES = process.env.PG_TEST_URL ? ['pglite', 'postgres'] : ['pglite'];
+let pgDatabases = 0;
+
+// `{db: 'postgres'}` runs the server on a fresh database of the PG_TEST_URL server (dropped by stop()).
+async function startServer({ db = 'pglite' } = {}) {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pages-test-'));
+  let databaseUrl = '';
+  let dropDatabase = async () => {};
+  if (db === 'postgres') {
+    const { Client } = require('pg');
+    const name = `pages_${process.pid}_${++pgDatabases}`;
+    const admin = new Client({ connectionString: process.env.PG_TEST_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    databaseUrl = process.env.PG_TEST_URL.replace(/\/[^/]*$/, `/${name}`);
+    dropDatabase = async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    };
+  }
   const child = spawn(process.execPath, [process.env.PAGES_SERVER || path.join(ROOT, 'web', 'server.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ENGINE_DIST: dist, SWEEP_MS: '3600000', NODE_ENV: 'development' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, ENGINE_DIST: dist,
+      SWEEP_MS: '3600000', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -56,6 +76,7 @@ async function startServer() {
   }
   return {
     base,
+    db,
     log: () => log,
     merchant: (method, url, body) => call(method, url, body, { 'x-api-key': KEY }),
     async user(id, method, url, body) {
@@ -66,6 +87,7 @@ async function startServer() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
       fs.rmSync(dataDir, { recursive: true, force: true });
+      await dropDatabase();
     },
   };
 }
@@ -119,4 +141,4 @@ function watch(page, errors) {
   return page;
 }
 
-module.exports = { startServer, launch, watch, SHOTS, ROOT };
+module.exports = { startServer, launch, watch, SHOTS, ROOT, DATABASES };
