@@ -41,11 +41,11 @@
       <el-table :data="entries" v-loading="loading" row-key="entry_id" size="small" empty-text="还没有流水" data-table="statement" style="width: 100%">
         <el-table-column label="时间" width="130"><template #default="{ row }">{{ t(row, 'created_ms') }}</template></el-table-column>
         <el-table-column label="类型" width="120"><template #default="{ row }"><span data-role="entry-kind">{{ row.kind_text || L.label(L.STATEMENT_KINDS, row.kind, '其他') }}</span></template></el-table-column>
-        <el-table-column label="活动" min-width="150" show-overflow-tooltip><template #default="{ row }">{{ row.program_title || (row.program_id ? ('编号 ' + row.program_id) : '—') }}</template></el-table-column>
         <el-table-column label="可用余额变动" width="120" align="right"><template #default="{ row }"><span data-role="entry-balance">{{ t(row, 'balance_delta_fen') }}</span></template></el-table-column>
+        <el-table-column label="变动后可用余额" width="130" align="right"><template #default="{ row }">{{ t(row, 'balance_after_fen') }}</template></el-table-column>
         <el-table-column label="冻结变动" width="110" align="right"><template #default="{ row }">{{ t(row, 'frozen_delta_fen') }}</template></el-table-column>
         <el-table-column label="已发放变动" width="110" align="right"><template #default="{ row }">{{ t(row, 'paid_out_delta_fen') }}</template></el-table-column>
-        <el-table-column label="变动后可用余额" width="130" align="right"><template #default="{ row }">{{ t(row, 'balance_after_fen') }}</template></el-table-column>
+        <el-table-column label="活动" min-width="150" show-overflow-tooltip><template #default="{ row }">{{ row.program_title || (row.program_id ? ('编号 ' + row.program_id) : '—') }}</template></el-table-column>
       </el-table>
     </div>
     <div class="more">

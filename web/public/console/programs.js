@@ -45,34 +45,31 @@
     <el-alert v-if="error" class="form-alert" type="error" :title="error" :closable="false" show-icon />
     <div class="table-wrap">
       <el-table :data="programs" v-loading="loading" row-key="program_id" empty-text="还没有活动，点“新建”创建第一个" data-table="programs" style="width: 100%">
-        <el-table-column label="活动" min-width="220">
+        <el-table-column label="活动" min-width="200">
           <template #default="{ row }">
             <div class="program-title" :data-program="row.program_id">{{ row.title || '（未命名）' }}</div>
             <div class="muted small">{{ L.label(L.KINDS, row.kind) }} · 编号 {{ row.program_id }}<span v-if="row.has_password"> · 已设密码</span></div>
           </template>
         </el-table-column>
-        <el-table-column label="状态" width="90">
+        <el-table-column label="状态" width="80">
           <template #default="{ row }"><el-tag :type="L.PROGRAM_STATUS_TAG[row.status] || 'info'" size="small" data-role="status">{{ row.status_text || L.label(L.PROGRAM_STATUS, row.status) }}</el-tag></template>
         </el-table-column>
-        <el-table-column label="活动时间" min-width="190">
+        <el-table-column label="活动时间" width="170">
           <template #default="{ row }"><span class="small">{{ row.period_text || (row.kind === 'distribution' ? '长期有效' : '—') }}</span></template>
         </el-table-column>
-        <el-table-column label="库存" width="80" align="right">
-          <template #default="{ row }">{{ row.kind === 'campaign' ? num(row.stock) : '—' }}</template>
+        <el-table-column label="已售 / 库存" width="96" align="right">
+          <template #default="{ row }"><span data-role="sold">{{ num(row.sold_units) }}</span><span v-if="row.kind === 'campaign'" class="muted"> / <span data-role="stock">{{ num(row.stock) }}</span></span></template>
         </el-table-column>
-        <el-table-column label="已售" width="80" align="right">
-          <template #default="{ row }">{{ num(row.sold_units) }}</template>
+        <el-table-column label="购买人数" width="80" align="right">
+          <template #default="{ row }"><span data-role="buyers">{{ num(row.buyers) }}</span></template>
         </el-table-column>
-        <el-table-column label="购买人数" width="90" align="right">
-          <template #default="{ row }">{{ num(row.buyers) }}</template>
-        </el-table-column>
-        <el-table-column label="已发佣金" width="120" align="right">
+        <el-table-column label="已发佣金" width="110" align="right">
           <template #default="{ row }"><span data-role="commission-paid">{{ t(row, 'commission_paid_fen') }}</span></template>
         </el-table-column>
-        <el-table-column label="冻结预算" width="120" align="right">
+        <el-table-column label="冻结预算" width="110" align="right">
           <template #default="{ row }"><span data-role="frozen">{{ t(row, 'frozen_fen') }}</span></template>
         </el-table-column>
-        <el-table-column label="操作" :width="store.phone ? 150 : 170" :fixed="store.phone ? false : 'right'">
+        <el-table-column label="操作" :width="130" :fixed="store.phone ? false : 'right'">
           <template #default="{ row }">
             <div class="row-actions">
               <el-button v-if="canEdit" link type="primary" :data-edit="row.program_id" @click="edit(row)">编辑</el-button>

@@ -32,7 +32,8 @@
         <el-alert v-if="shopError" class="form-alert" type="error" :title="shopError" :closable="false" show-icon />
         <el-form label-position="top" class="narrow-form" @submit.prevent="saveShop" v-loading="!shopLoaded">
           <el-form-item label="是否需要发货" :error="shopErrors.ships" data-field="ships">
-            <el-switch v-model="shop.ships" :disabled="!isOwner" active-text="需要发货" inactive-text="无需发货（虚拟商品、课程等）" />
+            <el-switch v-model="shop.ships" :disabled="!isOwner" active-text="需要发货" inactive-text="无需发货" />
+            <div class="muted small hint">{{ shop.ships ? '实物商品：商家在订单详情中点“发货”。' : '虚拟商品、课程等：付款后无需发货。' }}</div>
           </el-form-item>
           <el-form-item label="自动确认收货天数" :error="shopErrors.auto_complete_days" data-field="auto_complete_days">
             <el-input-number v-model="shop.auto_complete_days" :min="1" :max="30" :step="1" step-strictly :disabled="!isOwner" />
