@@ -75,4 +75,85 @@ async function merchantBalances(q, merchantId, programId = null) {
   return out;
 }
 
-module.exports = { lockWallet, post, balances, balancesOf, postMerchant, merchantBalances, ACCOUNTS };
+// The merchant row lock: every change of the merchant's red-packet balance (top-up, publish,
+// stock, end) takes it first, so two of them never decide on the same balance.
+async function lockMerchant(q, merchantId) {
+  await q('SELECT 1 FROM merchants WHERE merchant_id = $1 FOR UPDATE', [merchantId]);
+}
+
+// What a ref says happened, for the balance statement (refs: 'topup:<key>', 'demo-topup',
+// 'publish:<program>', 'stock:<program>[:<change>]', 'end:<program>', 'order:<order>').
+function entryKind(ref, d) {
+  if (ref.startsWith('topup:') || ref === 'demo-topup') return 'topup';
+  if (ref.startsWith('publish:')) return 'freeze';
+  if (ref.startsWith('stock:')) return d.balance < 0 ? 'freeze' : 'release';
+  if (ref.startsWith('end:')) return 'return';
+  // An order's payment pays its commission out (and after its campaign's end returns the rest of
+  // the share the end kept); a failed one only returns that share.
+  if (ref.startsWith('order:')) return d.paid_out !== 0 ? 'payout' : 'return';
+  return 'other';
+}
+
+// The merchant's balance statement (余额流水), newest first: one entry per ref and moment (the
+// rows one statement wrote together), keyed by its newest entry_id; `before` is the previous
+// page's last entry_id. The page reads the newest rows below `before` (each entry has at most 4
+// rows, so (limit + 1) * 4 rows hold limit + 1 entries, and an entry that began below the cursor
+// but has a row above it was on the previous page, HAVING drops it), then each candidate's rows
+// by ref. balance_after: the balance once the entry was written, = the sum of every balance row
+// up to its newest row (one indexed sum for the page's newest entry, then walked down).
+const STATEMENT = `WITH cand AS (
+    SELECT DISTINCT ref, created_ms FROM (SELECT ref, created_ms FROM merchant_ledger WHERE merchant_id = $1 AND entry_id < $2
+      ORDER BY entry_id DESC LIMIT $3) r
+  )
+  SELECT m.ref, m.created_ms, MAX(m.entry_id) AS entry_id, MAX(m.program_id) AS program_id,
+    COALESCE(SUM(m.delta) FILTER (WHERE m.account = 'balance'), 0) AS balance,
+    COALESCE(SUM(m.delta) FILTER (WHERE m.account = 'frozen'), 0) AS frozen,
+    COALESCE(SUM(m.delta) FILTER (WHERE m.account = 'paid_out'), 0) AS paid_out
+  FROM cand JOIN merchant_ledger m ON m.merchant_id = $1 AND m.ref = cand.ref AND m.created_ms = cand.created_ms
+  GROUP BY m.ref, m.created_ms HAVING MAX(m.entry_id) < $2
+  ORDER BY MAX(m.entry_id) DESC LIMIT $4`;
+
+async function merchantStatement(q, merchantId, before, limit) {
+  const cursor = before == null ? Number.MAX_SAFE_INTEGER : before;
+  const rows = await q(STATEMENT, [merchantId, cursor, (limit + 1) * 4 + 8, limit + 1]);
+  const page = rows.slice(0, limit);
+  let after = 0;
+  if (page.length) {
+    const [b] = await q(`SELECT COALESCE(SUM(delta), 0) AS total FROM merchant_ledger WHERE merchant_id = $1 AND account = 'balance'
+                         AND entry_id <= $2`, [merchantId, Number(page[0].entry_id)]);
+    after = Number(b.total);
+  }
+  const entries = page.map((r) => {
+    const d = { balance: Number(r.balance), frozen: Number(r.frozen), paid_out: Number(r.paid_out) };
+    const e = {
+      entry_id: Number(r.entry_id), kind: entryKind(r.ref, d), ref: r.ref, program_id: r.program_id == null ? null : Number(r.program_id),
+      created_ms: Number(r.created_ms), balance_delta_fen: d.balance, frozen_delta_fen: d.frozen, paid_out_delta_fen: d.paid_out,
+      balance_after_fen: after,
+    };
+    after -= d.balance;
+    return e;
+  });
+  return { entries, next: rows.length > limit ? entries[entries.length - 1].entry_id : null };
+}
+
+// `*_text` beside every money field of the rows, from the engine (formatMoney, at most 1000
+// amounts a call): `x_fen` gets `x_text`, a bare name (`balance`, `amount`) `balance_text`. A
+// field that is null or absent gets no text; a negative amount (a statement's delta) is the text
+// of its size after a minus sign.
+function withMoneyTexts(engine, rows, fields) {
+  const wanted = [];
+  for (const row of rows) {
+    for (const f of fields) if (row[f] != null) wanted.push([row, f]);
+  }
+  for (let i = 0; i < wanted.length; i += 1000) {
+    const chunk = wanted.slice(i, i + 1000);
+    const r = engine.call('formatMoney', { amounts_fen: chunk.map(([row, f]) => Math.abs(Number(row[f]))) });
+    if (!r.ok) throw new Error(`formatMoney: ${JSON.stringify(r.errors)}`);
+    chunk.forEach(([row, f], j) => { row[`${f.replace(/_fen$/, '')}_text`] = (Number(row[f]) < 0 ? '-' : '') + r.texts[j]; });
+  }
+  return rows;
+}
+
+module.exports = {
+  lockWallet, post, balances, balancesOf, postMerchant, merchantBalances, lockMerchant, merchantStatement, entryKind, withMoneyTexts, ACCOUNTS,
+};

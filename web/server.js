@@ -8,7 +8,9 @@
 const cluster = require('cluster');
 const path = require('path');
 const crypto = require('crypto');
-const { openDatabase } = require('./db');
+const { openDatabase, isRetryable } = require('./db');
+const { createProgramCache } = require('./program-cache');
+const campaignEnd = require('./campaign-end');
 const { buildApp } = require('./app');
 const { seedDemo, DEMO } = require('./demo');
 const settle = require('./settle');
@@ -18,12 +20,28 @@ const root = path.join(__dirname, '..');
 const dist = process.env.ENGINE_DIST || path.join(root, 'build', 'wasm', 'dist');
 const production = process.env.NODE_ENV === 'production';
 
-async function sweep(db, clock) {
-  // Holds end and night-queued red packets go out by time, not by a person.
+// One transaction, run again when it lost a race (a deadlock with a payment, a raced key).
+async function retrying(db, fn) {
+  for (let n = 0; ; n++) {
+    try {
+      return await db.tx(fn);
+    } catch (e) {
+      if (!isRetryable(e) || n >= 5) throw e;
+    }
+  }
+}
+
+async function sweep(db, engine, programs, clock) {
+  // Campaigns end, orders complete, holds end and night-queued red packets go out by time, not
+  // by a person. Each step finds its rows again under their locks, so several processes may
+  // sweep at once.
   const merchants = await db.query('SELECT merchant_id FROM merchants');
+  const tx = (fn) => retrying(db, fn);
   for (const { merchant_id: m } of merchants) {
-    await db.tx((q) => settle.releaseDue(q, m, clock()));
-    await db.tx((q) => withdraw.sendQueued(q, m, clock()));
+    await campaignEnd.endDue(db.query, tx, engine, programs, m, clock());
+    await settle.completeDue(db.query, tx, programs, m, clock());
+    await tx((q) => settle.releaseDue(q, m, clock()));
+    await tx((q) => withdraw.sendQueued(q, m, clock()));
   }
 }
 
@@ -42,7 +60,8 @@ async function serve(seed) {
   const port = Number(process.env.PORT || 8080);
   const host = process.env.HOST || '127.0.0.1';
   await app.listen({ port, host });
-  const timer = setInterval(() => sweep(db, clock).catch((e) => app.log.error(e)), Number(process.env.SWEEP_MS || 60000));
+  const programs = createProgramCache();
+  const timer = setInterval(() => sweep(db, engine, programs, clock).catch((e) => app.log.error(e)), Number(process.env.SWEEP_MS || 60000));
   const stop = async () => {
     clearInterval(timer);
     await app.close();

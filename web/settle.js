@@ -8,6 +8,12 @@ const { bad, notFound, conflict, fromEngine } = require('./errors');
 
 const DAY_MS = 86400000;
 
+// The shop's order settings (merchants.settings.shop, docs/console.md): an order completes by
+// itself auto_complete_days (1 … 30) after it was shipped, or after it was paid when the shop
+// does not ship.
+const SHOP_DEFAULTS = { auto_complete_days: 7, ships: true };
+const shopSettings = (settings) => ({ ...SHOP_DEFAULTS, ...((settings && settings.shop) || {}) });
+
 async function loadOrder(q, merchantId, orderId, lock = true) {
   const rows = await q(`SELECT * FROM orders WHERE merchant_id = $1 AND order_id = $2${lock ? ' FOR UPDATE' : ''}`,
     [merchantId, orderId]);
@@ -70,11 +76,17 @@ async function recordRulesVersion(q, merchantId, config, rulesVersion, now) {
 // $6 and a changed rules_version the statement changes nothing and `paid` is 0.
 // Wallets are upserted in user order, so two payments crediting the same two people lock them in
 // the same order.
+//
+// A shop that does not ship (its setting `ships: false`) completes a paid order by itself
+// auto_complete_days after the payment: the due time is set here, from the merchant row ($8: the
+// default days, SHOP_DEFAULTS), which the statement reads without locking it.
 const PAID = `WITH ord AS (
-    UPDATE orders o SET status = 'paid', paid_ms = $5
-    FROM programs p
+    UPDATE orders o SET status = 'paid', paid_ms = $5,
+      complete_due_ms = CASE WHEN COALESCE((m.settings #>> '{shop,ships}')::boolean, true) THEN NULL
+        ELSE $5 + COALESCE((m.settings #>> '{shop,auto_complete_days}')::bigint, $8) * ${DAY_MS} END
+    FROM programs p, merchants m
     WHERE o.merchant_id = $1 AND o.order_id = $2 AND o.status = 'created' AND ($4::bigint IS NULL OR o.buyer_id = $4)
-      AND p.merchant_id = o.merchant_id AND p.program_id = o.program_id
+      AND p.merchant_id = o.merchant_id AND p.program_id = o.program_id AND m.merchant_id = o.merchant_id
       AND ($6::jsonb IS NOT NULL OR o.preview ->> 'rules_version' = p.rules_version)
     RETURNING o.order_id, o.program_id, o.paid_fen, COALESCE($6::jsonb, o.preview) AS preview, p.kind, o.end_held_fen
   ), pay AS (
@@ -117,7 +129,7 @@ const PAID = `WITH ord AS (
 async function payFromStoredPreview(q, merchantId, orderId, buyerId, providerRef, now) {
   for (let n = 0; ; n++) {
     try {
-      const [r] = await q(PAID, [merchantId, orderId, providerRef, buyerId, now, null, `order:${orderId}`]);
+      const [r] = await q(PAID, [merchantId, orderId, providerRef, buyerId, now, null, `order:${orderId}`, SHOP_DEFAULTS.auto_complete_days]);
       return r.paid === 1;
     } catch (e) {
       // A deadlock (e.g. with an end that locked this order a moment after it was placed) rolled
@@ -136,7 +148,8 @@ async function markPaid(q, engine, order, program, providerRef, now) {
     if (!preview.ok) throw fromEngine(preview, { program: 'config' });
     await recordRulesVersion(q, order.merchant_id, program.config, preview.rules_version, now);
   }
-  const [r] = await q(PAID, [order.merchant_id, order.order_id, providerRef, null, now, preview && JSON.stringify(preview), `order:${order.order_id}`]);
+  const [r] = await q(PAID, [order.merchant_id, order.order_id, providerRef, null, now, preview && JSON.stringify(preview), `order:${order.order_id}`,
+    SHOP_DEFAULTS.auto_complete_days]);
   // The program is not locked: an edit between reading it and this statement changes its
   // rules_version, and the payment is settled again under the new one.
   if (r.paid !== 1) throw new Retry(`order ${order.order_id}: program edited while paying`);
@@ -168,8 +181,11 @@ async function markFailed(q, order, program, providerRef, now) {
 }
 
 // Order completed (delivered): pending lines freeze for the program's hold days.
-async function complete(q, programs, merchantId, orderId, now) {
+// due: the sweep's call, which completes only a paid order whose due time has passed (null
+// otherwise: another process completed it first).
+async function complete(q, programs, merchantId, orderId, now, { due = false } = {}) {
   const order = await loadOrder(q, merchantId, orderId);
+  if (due && !(order.status === 'paid' && order.complete_due_ms != null && Number(order.complete_due_ms) <= now)) return null;
   if (order.status === 'completed') return order;
   if (order.status !== 'paid') throw conflict('E_ORDER_STATE', `order is ${order.status}, not paid`);
   const program = await programs.load(q, merchantId, order.program_id);
@@ -187,6 +203,34 @@ async function complete(q, programs, merchantId, orderId, now) {
     }
   }
   return { ...order, status: 'completed' };
+}
+
+// 发货: a paid order is shipped once; it completes by itself the shop's auto_complete_days later
+// (completeDue). A second request answers the first shipping (replayed) and changes nothing.
+async function ship(q, merchantId, orderId, now) {
+  const order = await loadOrder(q, merchantId, orderId);
+  if (order.status !== 'paid') throw conflict('E_ORDER_STATE', `order is ${order.status}, not paid`);
+  if (order.shipped_ms != null) {
+    return { order_id: Number(order.order_id), shipped_ms: Number(order.shipped_ms), complete_due_ms: Number(order.complete_due_ms), replayed: true };
+  }
+  const [m] = await q('SELECT settings FROM merchants WHERE merchant_id = $1', [merchantId]);
+  const due = now + shopSettings(m.settings).auto_complete_days * DAY_MS;
+  await q('UPDATE orders SET shipped_ms = $3, complete_due_ms = $4 WHERE merchant_id = $1 AND order_id = $2', [merchantId, orderId, now, due]);
+  return { order_id: Number(order.order_id), shipped_ms: now, complete_due_ms: due, replayed: false };
+}
+
+// The sweep: paid orders whose complete_due_ms has passed complete (holds start), each in its own
+// transaction (`tx`), oldest due first, at most `limit` a call. complete() locks the order and
+// finds it completed when another process was first, so running this anywhere at once is safe.
+async function completeDue(query, tx, programs, merchantId, now, limit = 500) {
+  const due = await query(`SELECT order_id FROM orders WHERE merchant_id = $1 AND status = 'paid' AND complete_due_ms IS NOT NULL
+                           AND complete_due_ms <= $2 ORDER BY complete_due_ms LIMIT $3`, [merchantId, now, limit]);
+  let done = 0;
+  for (const { order_id: id } of due) {
+    const o = await tx((q) => complete(q, programs, merchantId, Number(id), now, { due: true }));
+    if (o) done++;
+  }
+  return done;
 }
 
 // Lines whose hold has passed become available; available money first pays off any debt.
@@ -214,12 +258,22 @@ async function payDownDebt(q, merchantId, userId, b, now) {
   if (x > 0) await ledger.post(q, merchantId, userId, [['available', -x], ['debt', -x]], 'debt-payoff', now);
 }
 
-// A refund of `amount` on an order: claw-back per SPEC 4, computed by the engine.
+// A refund of `amount` on an order: claw-back per SPEC 4, computed by the engine. planRefund
+// decides everything (what is left to refund, each line's claw-back and where it comes from) and
+// applyRefund writes exactly that plan; the merchant's refund preview is planRefund alone, with
+// no locks, so it answers what the refund would do now and writes nothing.
 async function refund(q, engine, programs, merchantId, orderId, itemIndex, amount, idemKey, now) {
   const prior = await q('SELECT result FROM refunds WHERE merchant_id = $1 AND order_id = $2 AND idem_key = $3',
     [merchantId, orderId, idemKey]);
   if (prior.length) return prior[0].result;
-  const order = await loadOrder(q, merchantId, orderId);
+  const plan = await planRefund(q, engine, programs, merchantId, orderId, itemIndex, amount);
+  return applyRefund(q, merchantId, plan, idemKey, now);
+}
+
+// lock: the refund's call (order, lines and wallets row-locked for the transaction that applies
+// the plan); false for the preview.
+async function planRefund(q, engine, programs, merchantId, orderId, itemIndex, amount, { lock = true } = {}) {
+  const order = await loadOrder(q, merchantId, orderId, lock);
   if (order.status === 'created' || order.status === 'closed') throw conflict('E_ORDER_STATE', `order is ${order.status}`);
   const item = order.items[itemIndex];
   if (!item) throw bad('E_RANGE', 'item_index', `the order has ${order.items.length} item(s)`);
@@ -232,8 +286,10 @@ async function refund(q, engine, programs, merchantId, orderId, itemIndex, amoun
   }
   const program = await programs.load(q, merchantId, order.program_id);
   const lines = await q(`SELECT * FROM commission_lines WHERE merchant_id = $1 AND order_id = $2 AND item_index = $3
-                         ORDER BY line_id FOR UPDATE`, [merchantId, orderId, itemIndex]);
-  const out = { order_id: Number(orderId), item_index: itemIndex, refund_fen: amount, refunded_so_far_fen: before + amount, lines: [] };
+                         ORDER BY line_id${lock ? ' FOR UPDATE' : ''}`, [merchantId, orderId, itemIndex]);
+  const policy = program.config.after_withdrawal || 'debt';
+  const available = new Map(); // user -> available balance as this refund's claw-backs leave it
+  const steps = [];
   for (const l of lines) {
     // Replay the cumulative refund through the engine; the last step is this refund's share.
     const refunds = before > 0 ? [{ amount_fen: before }, { amount_fen: amount }] : [{ amount_fen: amount }];
@@ -246,41 +302,57 @@ async function refund(q, engine, programs, merchantId, orderId, itemIndex, amoun
     const due = r.steps[r.steps.length - 1].clawed_so_far;
     const d = Math.min(due, Number(l.amount)) - Number(l.clawed);
     if (d <= 0) continue;
-    const moved = await clawBack(q, merchantId, l, d, program.config.after_withdrawal || 'debt', now);
-    const clawed = Number(l.clawed) + d;
+    steps.push({ line: l, clawback: d, ...(await clawBackPlan(q, merchantId, l, d, policy, available, lock)) });
+  }
+  return {
+    order_id: Number(orderId), item_index: itemIndex, refund_fen: amount, refunded_before_fen: before, refundable_fen: paid - before, steps,
+    lines: steps.map((st) => ({ line_id: Number(st.line.line_id), beneficiary_id: Number(st.line.beneficiary_id), clawback: st.clawback,
+      from_line: st.from_line, debt: st.debt, forgiven: st.forgiven })),
+  };
+}
+
+async function applyRefund(q, merchantId, plan, idemKey, now) {
+  const orderId = plan.order_id;
+  for (const st of plan.steps) {
+    const l = st.line;
+    await ledger.post(q, merchantId, Number(l.beneficiary_id), st.entries, `refund:${l.order_id}`, now, l.line_id);
+    const clawed = Number(l.clawed) + st.clawback;
     await q(`UPDATE commission_lines SET clawed = $3, state = CASE WHEN $3 = amount THEN 'reversed' ELSE state END
              WHERE merchant_id = $1 AND line_id = $2`, [merchantId, l.line_id, clawed]);
-    out.lines.push({ line_id: Number(l.line_id), beneficiary_id: Number(l.beneficiary_id), clawback: d, ...moved });
   }
   await q('UPDATE orders SET refunded_fen = refunded_fen + $3 WHERE merchant_id = $1 AND order_id = $2',
-    [merchantId, orderId, amount]);
+    [merchantId, orderId, plan.refund_fen]);
   // Stock is not returned on a refund (seed 000, verbatim).
+  const out = { order_id: orderId, item_index: plan.item_index, refund_fen: plan.refund_fen,
+    refunded_so_far_fen: plan.refunded_before_fen + plan.refund_fen, lines: plan.lines };
   await q(`INSERT INTO refunds (merchant_id, order_id, item_index, amount_fen, idem_key, result, created_ms)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`, [merchantId, orderId, itemIndex, amount, idemKey, JSON.stringify(out), now]);
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`, [merchantId, orderId, plan.item_index, plan.refund_fen, idemKey, JSON.stringify(out), now]);
   return out;
 }
 
-// Takes `d` back from where the line's money is now. Money already withdrawn becomes debt (or is
-// forgiven by the merchant), never silently capped at the current balance.
-async function clawBack(q, merchantId, line, d, afterWithdrawal, now) {
+// Where `d` is taken back from, given where the line's money is now: the ledger entries and the
+// split. Money already withdrawn becomes debt (or is forgiven by the merchant), never silently
+// capped at the current balance. `available` carries each user's available balance from one line
+// of this refund to the next (a user's lines take from it in turn).
+async function clawBackPlan(q, merchantId, line, d, afterWithdrawal, available, lock) {
   const user = Number(line.beneficiary_id);
-  const ref = `refund:${line.order_id}`;
   if (line.reward !== 'cash') {
-    if (line.state === 'available') await ledger.post(q, merchantId, user, [[line.reward, -d]], ref, now, line.line_id);
-    return { from_line: d, debt: 0, forgiven: 0 };
+    return { entries: line.state === 'available' ? [[line.reward, -d]] : [], from_line: d, debt: 0, forgiven: 0 };
   }
-  const b = await ledger.lockWallet(q, merchantId, user);
-  if (line.state === 'pending' || line.state === 'frozen') {
-    await ledger.post(q, merchantId, user, [[line.state, -d]], ref, now, line.line_id);
-    return { from_line: d, debt: 0, forgiven: 0 };
-  }
-  const fromAvailable = Math.min(d, b.available);
+  const b = lock ? await ledger.lockWallet(q, merchantId, user) : await ledger.balances(q, merchantId, user);
+  if (line.state === 'pending' || line.state === 'frozen') return { entries: [[line.state, -d]], from_line: d, debt: 0, forgiven: 0 };
+  const have = available.has(user) ? available.get(user) : b.available;
+  const fromAvailable = Math.min(d, have);
+  available.set(user, have - fromAvailable);
   const rest = d - fromAvailable;
-  const entries = [['available', -fromAvailable]];
-  if (afterWithdrawal === 'forgive') entries.push(['forgiven', rest]);
-  else entries.push(['debt', rest]);
-  await ledger.post(q, merchantId, user, entries, ref, now, line.line_id);
-  return { from_line: fromAvailable, debt: afterWithdrawal === 'forgive' ? 0 : rest, forgiven: afterWithdrawal === 'forgive' ? rest : 0 };
+  const forgive = afterWithdrawal === 'forgive';
+  return {
+    entries: [['available', -fromAvailable], [forgive ? 'forgiven' : 'debt', rest]],
+    from_line: fromAvailable, debt: forgive ? 0 : rest, forgiven: forgive ? rest : 0,
+  };
 }
 
-module.exports = { loadOrder, engineOrder, markPaid, payFromStoredPreview, markFailed, complete, releaseDue, refund, recordRulesVersion, DAY_MS };
+module.exports = {
+  loadOrder, engineOrder, markPaid, payFromStoredPreview, markFailed, complete, completeDue, ship, releaseDue, refund, planRefund,
+  recordRulesVersion, shopSettings, SHOP_DEFAULTS, DAY_MS,
+};
