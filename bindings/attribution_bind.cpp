@@ -2,9 +2,8 @@
 // commission engine's (see commission_bind.cpp for why). bindings/engine.js wraps them.
 #include <emscripten/bind.h>
 
-#include "bytes.h"
-
 #include "attribution_api.h"
+#include "bytes.h"
 
 EMSCRIPTEN_BINDINGS(attribution) {
   emscripten::function("_attributionStep", &bindings::Bytes<&engine::api::AttributionStep>);

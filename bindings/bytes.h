@@ -1,16 +1,16 @@
 // How every entry point crosses the boundary: the request as UTF-8 bytes the facade placed in WASM
-// memory (pointer, length), the answer as a Uint8Array view of WASM memory that the facade decodes
-// at once with TextDecoder.
+// memory (pointer, length), the answer as a Uint8Array view of WASM memory that the facade turns
+// into a JS string at once, before anything else can run. Answers are ASCII (src/json_reader.h),
+// so Node reads them as Latin-1 (Buffer.toString('latin1')); a page uses TextDecoder, and hosts
+// without it (older WeChat mini-program base libraries) a plain-JS decoder in engine.js.
 //
-// Why not std::string both ways, as embind offers: its converters walk every byte in JS (length,
-// encoding, a NUL scan, decoding) and copy the answer once more, which was a fifth of a large
-// previewBatch. TextEncoder / TextDecoder do the same natively; engine.js keeps a plain-JS
-// fallback for hosts without them (older WeChat mini-program base libraries).
+// Why not std::string both ways, as embind offers: its converters walk every byte in JS and copy
+// the answer once more (docs/commission.md, "Speed").
 #pragma once
+#include <emscripten/val.h>
+
 #include <cstdint>
 #include <string>
-
-#include <emscripten/val.h>
 
 namespace bindings {
 

@@ -8,9 +8,8 @@
 // them in the documented facade.
 #include <emscripten/bind.h>
 
-#include "bytes.h"
-
 #include "api.h"
+#include "bytes.h"
 
 EMSCRIPTEN_BINDINGS(commission) {
   emscripten::function("_version", &engine::api::Version);

@@ -2,7 +2,6 @@
 #include <emscripten/bind.h>
 
 #include "bytes.h"
-
 #include "format_api.h"
 
 EMSCRIPTEN_BINDINGS(format) {

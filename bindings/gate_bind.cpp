@@ -4,7 +4,6 @@
 #include <emscripten/bind.h>
 
 #include "bytes.h"
-
 #include "gate_api.h"
 
 EMSCRIPTEN_BINDINGS(gate) {

@@ -5,7 +5,6 @@
 #include <emscripten/bind.h>
 
 #include "bytes.h"
-
 #include "share_api.h"
 
 EMSCRIPTEN_BINDINGS(share) {

@@ -5,8 +5,8 @@
 // floating-point half (fmt_fp, long-double soft float): ~1.7 KB brotli for nothing. Emscripten's
 // libc ships vsniprintf, the same printf core without floating point, so snprintf is defined here
 // on top of it; the linker then never pulls libc's own. The core never formats a floating-point
-// number (money is integer fen), and tests/js/native-parity.test.js holds the module's output to the
-// native build's byte for byte.
+// number (money is integer fen), and tests/js/native-parity.test.js holds the module's output to
+// the native build's byte for byte.
 #include <cstdarg>
 #include <cstddef>
 

@@ -16,7 +16,10 @@ namespace {
 // 2^1024 - 2^970, the least value that rounds to infinity: halfway above DBL_MAX, and a tie goes
 // to the even neighbour, infinity.
 constexpr char kOverflow[] =
-    "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
+    "1797693134862315807937289714053034150799341327100378269361737789804449682927647509466490179775"
+    "8720709633028641669288791094655554785194040263065748867150582068190890200070838367627385484581"
+    "7711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699"
+    "508093042880177904174497792";
 constexpr long kOverflowDigits = sizeof kOverflow - 1;  // 309
 
 bool Digit(char c) { return c >= '0' && c <= '9'; }
@@ -97,7 +100,8 @@ extern "C" double strtod(const char* s, char** end) {
   while (taken < 19 && digits.Next(c)) m = m * 10 + static_cast<uint64_t>(c - '0'), ++taken;
   const long scale = point - taken;
   double f = 1, b = 10;
-  for (unsigned long n = static_cast<unsigned long>(scale < 0 ? -scale : scale); n != 0; n >>= 1, b *= b)
+  for (unsigned long n = static_cast<unsigned long>(scale < 0 ? -scale : scale); n != 0;
+       n >>= 1, b *= b)
     if (n & 1) f *= b;
   double v = scale < 0 ? static_cast<double>(m) / f : static_cast<double>(m) * f;
   if (v > DBL_MAX) v = DBL_MAX;  // finite, as decided above

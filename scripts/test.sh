@@ -10,6 +10,10 @@ scripts/setup.sh
 
 step() { printf '\n== %s\n' "$*"; }
 
+step "clang-format (.clang-format) over the C++ of src/ bindings/ tests/"
+git ls-files -z 'src/*.cpp' 'src/*.h' 'bindings/*.cpp' 'bindings/*.h' 'tests/*.cpp' 'tests/*.h' |
+  xargs -0 clang-format-14 --dry-run -Werror
+
 step "native build + Catch2"
 cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build/native -j"$JOBS"

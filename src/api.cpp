@@ -28,12 +28,16 @@ void WriteLine(JsonWriter& w, const Line& l) {
   w.Obj().Field(UnitKey(l.reward, "amount_fen", "amount_points"), l.amount);
   if (l.reward != RewardType::kPoints) w.FieldYuan("amount_text", l.amount);
   w.Field("basis", l.basis).Field("beneficiary_id", l.who.id).Key("clipped");
-  if (l.clipped) w.Str(l.clipped);
-  else w.Null();
+  if (l.clipped)
+    w.Str(l.clipped);
+  else
+    w.Null();
   if (l.who.grade) w.Field("grade", l.who.grade->id);
   w.Field("level", l.who.level);
-  if (l.basis[0] == 'r') w.Field("rate_bp", l.value);
-  else w.Field(UnitKey(l.reward, "per_unit_fen", "per_unit_points"), l.value);
+  if (l.basis[0] == 'r')
+    w.Field("rate_bp", l.value);
+  else
+    w.Field(UnitKey(l.reward, "per_unit_fen", "per_unit_points"), l.value);
   w.Field(UnitKey(l.reward, "raw_fen", "raw_points"), l.raw)
       .Field("reward", RewardName(l.reward))
       .Field("role", l.who.role)
@@ -80,11 +84,15 @@ void WritePreview(JsonWriter& w, const Program& p, const Order& o, const Preview
   w.End().Key("items").Arr();
   for (const auto& it : pv.items) {
     w.Obj().Key("cap_fen");
-    if (it.cap_fen) w.Int(*it.cap_fen);
-    else w.Null();
+    if (it.cap_fen)
+      w.Int(*it.cap_fen);
+    else
+      w.Null();
     w.Key("excluded_type");
-    if (it.excluded_type.empty()) w.Null();
-    else w.Str(it.excluded_type);
+    if (it.excluded_type.empty())
+      w.Null();
+    else
+      w.Str(it.excluded_type);
     w.Field("index", static_cast<int64_t>(it.index)).Key("lines").Arr();
     for (const auto& l : it.lines) WriteLine(w, l);
     w.End().Field("paid_fen", it.paid_fen).Field("product_id", it.product_id).End();
@@ -104,11 +112,15 @@ void WritePreview(JsonWriter& w, const Program& p, const Order& o, const Preview
       .Field("cash_fen", pv.cash_fen)
       .FieldYuan("cash_text", pv.cash_fen)
       .Key("margin_fen");
-  if (pv.margin_fen) w.Int(*pv.margin_fen);
-  else w.Null();
+  if (pv.margin_fen)
+    w.Int(*pv.margin_fen);
+  else
+    w.Null();
   w.Key("margin_text");
-  if (pv.margin_fen) w.Yuan(*pv.margin_fen);
-  else w.Null();
+  if (pv.margin_fen)
+    w.Yuan(*pv.margin_fen);
+  else
+    w.Null();
   w.Field("paid_fen", pv.paid_fen).Field("points", pv.points).End().End();
 }
 
@@ -173,7 +185,9 @@ Json Warnings(const Program& p) {
 }  // namespace
 
 std::string Version() {
-  return DumpJson({{"ok", true}, {"engine", kEngineVersion}, {"max_depth", kMaxDepth},
+  return DumpJson({{"ok", true},
+                   {"engine", kEngineVersion},
+                   {"max_depth", kMaxDepth},
                    {"compliance_cap_bp", kComplianceCapBp}});
 }
 
@@ -293,11 +307,15 @@ std::string PreviewGrades(const std::string& text) {
     auto pv = engine::PreviewOrder(p, *order, "order", problems, g ? &g->id : nullptr);
     if (!pv) return false;
     w.Obj().Key("grade");
-    if (g) w.Str(g->id);
-    else w.Null();
+    if (g)
+      w.Str(g->id);
+    else
+      w.Null();
     w.Key("name");
-    if (g) w.Str(g->name);
-    else w.Null();
+    if (g)
+      w.Str(g->name);
+    else
+      w.Null();
     w.Key("preview");
     WritePreview(w, p, *order, *pv, false);
     w.End();
@@ -344,8 +362,8 @@ std::string PreviewRefund(const std::string& text) {
     for (size_t i = 0; i < rs->size(); ++i) {
       Reader r((*rs)[i], IndexPath("refunds", i), problems);
       refunds.push_back(r.Amount("amount_fen").value_or(0));
-      auto st = r.Enum("line_state",
-                       {"pending", "frozen", "available", "withdrawing", "withdrawn"}, "pending");
+      auto st = r.Enum("line_state", {"pending", "frozen", "available", "withdrawing", "withdrawn"},
+                       "pending");
       states.push_back(ParseLineState(st.value_or("pending")).value_or(LineState::kPending));
       r.Finish();
     }
@@ -356,17 +374,26 @@ std::string PreviewRefund(const std::string& text) {
   Json out = Json::array();
   int64_t total = 0, debt = 0, forgiven = 0;
   for (const auto& s : *steps) {
-    out.push_back({{"refund_fen", s.refund_fen}, {"refunded_so_far_fen", s.refunded_so_far_fen},
-                   {"clawed_so_far", s.clawed_so_far}, {"clawback", s.clawback},
-                   {"from_line", s.from_line}, {"debt", s.debt}, {"forgiven", s.forgiven}});
+    out.push_back({{"refund_fen", s.refund_fen},
+                   {"refunded_so_far_fen", s.refunded_so_far_fen},
+                   {"clawed_so_far", s.clawed_so_far},
+                   {"clawback", s.clawback},
+                   {"from_line", s.from_line},
+                   {"debt", s.debt},
+                   {"forgiven", s.forgiven}});
     total += s.clawback;
     debt += s.debt;
     forgiven += s.forgiven;
   }
-  return DumpJson({{"ok", true}, {"rules_version", req.program->rules_version},
-                   {"policy", req.program->refund_policy == RefundPolicy::kKeep ? "keep" : "proportional"},
-                   {"steps", std::move(out)}, {"total_clawback", total}, {"total_debt", debt},
-                   {"total_forgiven", forgiven}, {"line_left", line.amount - total}});
+  return DumpJson(
+      {{"ok", true},
+       {"rules_version", req.program->rules_version},
+       {"policy", req.program->refund_policy == RefundPolicy::kKeep ? "keep" : "proportional"},
+       {"steps", std::move(out)},
+       {"total_clawback", total},
+       {"total_debt", debt},
+       {"total_forgiven", forgiven},
+       {"line_left", line.amount - total}});
 }
 
 std::string PreviewBudget(const std::string& text) {
@@ -390,7 +417,8 @@ std::string PreviewBudget(const std::string& text) {
     for (size_t i = 0; i < es->size(); ++i) {
       Reader er((*es)[i], IndexPath("events", i), problems);
       BudgetEvent e;
-      e.type = er.Enum("type", {"publish", "add_stock", "remove_stock", "sale", "end"}).value_or("");
+      e.type =
+          er.Enum("type", {"publish", "add_stock", "remove_stock", "sale", "end"}).value_or("");
       const bool has_units = e.type == "add_stock" || e.type == "remove_stock" || e.type == "sale";
       if (has_units) e.units = er.Int("units", 1, kMaxAmount).value_or(0);
       if (e.type == "sale") e.qualifying = er.Bool("qualifying", false).value_or(false);
@@ -401,28 +429,30 @@ std::string PreviewBudget(const std::string& text) {
   r.Finish();
   if (!problems.empty()) return Fail(problems);
   const auto state_json = [](const BudgetState& st) {
-    return Json{{"phase", PhaseName(st.phase)},       {"balance_fen", st.balance_fen},
-                {"frozen_fen", st.frozen_fen},        {"stock", st.stock},
-                {"paid_fen", st.paid_fen},            {"held_unattributed_fen", st.held_unattributed_fen},
-                {"returned_fen", st.returned_fen}};
+    return Json{
+        {"phase", PhaseName(st.phase)},   {"balance_fen", st.balance_fen},
+        {"frozen_fen", st.frozen_fen},    {"stock", st.stock},
+        {"paid_fen", st.paid_fen},        {"held_unattributed_fen", st.held_unattributed_fen},
+        {"returned_fen", st.returned_fen}};
   };
   Json steps = Json::array();
   for (size_t i = 0; i < events.size(); ++i) {
     const BudgetEvent& e = events[i];
     BudgetStep step = ApplyBudgetEvent(p, s, e);
     Json j = {{"type", e.type}, {"state", state_json(step.state)}};
-    j["refused"] = step.refused_code.empty()
-                       ? Json(nullptr)
-                       : Json{{"code", step.refused_code},
-                              {"path", IndexPath("events", i)},
-                              {"message", step.refused_message}};
+    j["refused"] = step.refused_code.empty() ? Json(nullptr)
+                                             : Json{{"code", step.refused_code},
+                                                    {"path", IndexPath("events", i)},
+                                                    {"message", step.refused_message}};
     steps.push_back(std::move(j));
     s = step.state;
   }
   const auto need = CheckedMul(p.campaign.stock, p.campaign.commission_per_unit_fen);
-  return DumpJson({{"ok", true}, {"rules_version", p.rules_version},
+  return DumpJson({{"ok", true},
+                   {"rules_version", p.rules_version},
                    {"freeze_on_publish_fen", need ? Json(*need) : Json(nullptr)},
-                   {"steps", std::move(steps)}, {"final", state_json(s)}});
+                   {"steps", std::move(steps)},
+                   {"final", state_json(s)}});
 }
 
 }  // namespace engine::api

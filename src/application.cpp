@@ -4,7 +4,8 @@
 
 namespace engine {
 
-std::vector<UnmetCondition> UnmetConditions(const ApplicationConditions& c, const ApplicantFacts& f) {
+std::vector<UnmetCondition> UnmetConditions(const ApplicationConditions& c,
+                                            const ApplicantFacts& f) {
   std::vector<UnmetCondition> out;
   if (c.phone_bound && !f.phone_bound) out.push_back({"E_APPLY_PHONE", "phone_bound", 0, 1});
   if (c.min_spent_fen > 0 && f.spent_fen < c.min_spent_fen)

@@ -36,7 +36,8 @@ std::string EvaluateApplication(const std::string& text) {
       for (size_t i = 0; i < tags->size(); ++i) {
         const Json& t = (*tags)[i];
         if (!t.is_string() || t.get_ref<const std::string&>().size() > kMaxTagBytes)
-          Report(problems, "E_TYPE", IndexPath("facts.tags", i), "expected a tag of at most 64 bytes");
+          Report(problems, "E_TYPE", IndexPath("facts.tags", i),
+                 "expected a tag of at most 64 bytes");
         else
           f.tags.push_back(t.get<std::string>());
       }

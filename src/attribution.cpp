@@ -10,9 +10,9 @@ constexpr int64_t kLateLimitMs = kTimeLimitMs + 3700 * kDayMs;
 constexpr int64_t kMaxBindingDays = 3650;
 constexpr int64_t kMaxWindowHours = 8760;
 
-const char* const kEventTypes[] = {"visit",       "register",           "order",     "rebind",
-                                   "unbind",      "switch_mode",        "switch_auto_unbind",
-                                   "set_grade",   "set_inviter",        "tick"};
+const char* const kEventTypes[] = {
+    "visit",       "register",           "order",     "rebind",      "unbind",
+    "switch_mode", "switch_auto_unbind", "set_grade", "set_inviter", "tick"};
 
 std::optional<int64_t> ReadTimeIn(const Json& v, const std::string& path, int64_t limit,
                                   Problems& problems) {
@@ -88,7 +88,8 @@ void ReadDistributors(Reader& r, const AttributionSettings& s, AttributionState&
     if (!rec.grade.empty() && !s.program->FindGrade(rec.grade))
       Report(r.Out(), "E_UNKNOWN_GRADE", d.PathOf("grade"), "no grade with this id in the program");
     if (rec.inviter_id && *rec.inviter_id == rec.id)
-      Report(r.Out(), "E_CHAIN_CYCLE", d.PathOf("inviter_id"), "a distributor cannot invite himself");
+      Report(r.Out(), "E_CHAIN_CYCLE", d.PathOf("inviter_id"),
+             "a distributor cannot invite himself");
     if (!st.distributors.emplace(rec.id, rec).second)
       Report(r.Out(), "E_DUPLICATE", d.PathOf("id"), "distributor listed twice");
   }
@@ -145,9 +146,11 @@ void ReadCustomers(Reader& r, const AttributionSettings& s, AttributionState& st
       br.Finish();
       if (br.Ok()) {
         if (bind.distributor_id == rec.id)
-          Report(out, "E_SELF_BIND", br.PathOf("distributor_id"), "a customer cannot be bound to himself");
+          Report(out, "E_SELF_BIND", br.PathOf("distributor_id"),
+                 "a customer cannot be bound to himself");
         else if (!st.distributors.count(bind.distributor_id))
-          Report(out, "E_UNKNOWN_DISTRIBUTOR", br.PathOf("distributor_id"), "not a known distributor");
+          Report(out, "E_UNKNOWN_DISTRIBUTOR", br.PathOf("distributor_id"),
+                 "not a known distributor");
         rec.binding = bind;
       }
     }
@@ -175,10 +178,9 @@ void ReadCustomers(Reader& r, const AttributionSettings& s, AttributionState& st
       er.Finish();
       if (er.Ok()) rec.ended = e;
     }
-    rec.synced = static_cast<size_t>(
-        c.Int("synced", 0, static_cast<int64_t>(st.history.size()),
-              static_cast<int64_t>(st.history.size()))
-            .value_or(0));
+    rec.synced = static_cast<size_t>(c.Int("synced", 0, static_cast<int64_t>(st.history.size()),
+                                           static_cast<int64_t>(st.history.size()))
+                                         .value_or(0));
     rec.has_bought = c.Bool("has_bought", false).value_or(false);
     c.Finish();
     if (!c.Ok()) continue;
@@ -316,16 +318,18 @@ void Visit(const AttributionSettings& s, AttributionState& st, const AttrEvent& 
     }
     d.facts["bind_on"] = "order";
   }
-  if (!had_share) d.reason = "visit_cached";
-  else if (before_sharer == e.sharer_id) d.reason = "visit_cache_refreshed";
-  else d.reason = "visit_cache_overwritten";
+  if (!had_share)
+    d.reason = "visit_cached";
+  else if (before_sharer == e.sharer_id)
+    d.reason = "visit_cache_refreshed";
+  else
+    d.reason = "visit_cache_overwritten";
   if (had_share && before_sharer != e.sharer_id) d.facts["previous_sharer_id"] = before_sharer;
   c.share = now;
   d.facts["share"] = ShareFacts(now);
 }
 
-void Register(const AttributionSettings& s, AttributionState& st, const AttrEvent& e,
-              Decision& d) {
+void Register(const AttributionSettings& s, AttributionState& st, const AttrEvent& e, Decision& d) {
   d.facts["customer_id"] = e.customer_id;
   if (auto it = st.distributors.find(e.customer_id); it != st.distributors.end()) {
     d.reason = "register_already_distributor";
@@ -407,8 +411,7 @@ void Order(const AttributionSettings& s, AttributionState& st, const AttrEvent& 
   c.has_bought = true;
 }
 
-void Rebind(const AttributionSettings& s, AttributionState& st, const AttrEvent& e,
-            Decision& d) {
+void Rebind(const AttributionSettings& s, AttributionState& st, const AttrEvent& e, Decision& d) {
   d.facts["customer_id"] = e.customer_id;
   d.facts["distributor_id"] = e.distributor_id;
   d.refused = true;
@@ -431,8 +434,7 @@ void Rebind(const AttributionSettings& s, AttributionState& st, const AttrEvent&
   d.facts["binding"] = BindingFacts(*c.binding);
 }
 
-void Unbind(const AttributionSettings& s, AttributionState& st, const AttrEvent& e,
-            Decision& d) {
+void Unbind(const AttributionSettings& s, AttributionState& st, const AttrEvent& e, Decision& d) {
   d.facts["customer_id"] = e.customer_id;
   CustomerRec& c = Touch(s, st, e.customer_id, e.at_ms);
   d.reason = "unbind_done";
@@ -502,11 +504,11 @@ size_t GradeIndex(const Program& p, const std::string& id) {
   return 0;
 }
 
-void SetGrade(const AttributionSettings& s, AttributionState& st, const AttrEvent& e,
-              Decision& d) {
+void SetGrade(const AttributionSettings& s, AttributionState& st, const AttrEvent& e, Decision& d) {
   DistributorRec& rec = st.distributors[e.distributor_id];
-  const std::string from =
-      rec.grade.empty() ? (s.program->grades.empty() ? "" : s.program->grades.front().id) : rec.grade;
+  const std::string from = rec.grade.empty()
+                               ? (s.program->grades.empty() ? "" : s.program->grades.front().id)
+                               : rec.grade;
   d.facts["distributor_id"] = e.distributor_id;
   d.facts["from"] = from;
   d.facts["to"] = e.grade;
@@ -564,26 +566,43 @@ const char* AutoUnbindName(AutoUnbind a) {
 }
 
 const std::vector<const char*>& AttributionReasons() {
-  static const std::vector<const char*> all = {
-      "visit_self_ignored",        "visit_bound",
-      "visit_renewed",             "visit_kept_binding",
-      "visit_cached",              "visit_cache_refreshed",
-      "visit_cache_overwritten",   "register_inviter_bound",
-      "register_inviter_shared",   "register_no_inviter",
-      "register_already_distributor", "order_bound",
-      "order_bound_now",           "order_shared",
-      "order_self_as_level1",      "order_unattributed",
-      "order_campaign_sharer",     "order_campaign_sharer_not_bought",
-      "rebind_done",               "rebind_refused_self",
-      "rebind_refused_sharer_first", "unbind_done",
-      "unbind_nothing",            "switch_scheduled",
-      "switch_refused_too_soon",   "switch_refused_same_mode",
-      "switch_effective",          "auto_unbind_switched",
-      "auto_unbind_refused_same",  "grade_set",
-      "grade_refused_downgrade",   "grade_refused_manual",
-      "inviter_set",               "inviter_refused_self",
-      "inviter_refused_fixed",     "inviter_refused_cycle",
-      "tick"};
+  static const std::vector<const char*> all = {"visit_self_ignored",
+                                               "visit_bound",
+                                               "visit_renewed",
+                                               "visit_kept_binding",
+                                               "visit_cached",
+                                               "visit_cache_refreshed",
+                                               "visit_cache_overwritten",
+                                               "register_inviter_bound",
+                                               "register_inviter_shared",
+                                               "register_no_inviter",
+                                               "register_already_distributor",
+                                               "order_bound",
+                                               "order_bound_now",
+                                               "order_shared",
+                                               "order_self_as_level1",
+                                               "order_unattributed",
+                                               "order_campaign_sharer",
+                                               "order_campaign_sharer_not_bought",
+                                               "rebind_done",
+                                               "rebind_refused_self",
+                                               "rebind_refused_sharer_first",
+                                               "unbind_done",
+                                               "unbind_nothing",
+                                               "switch_scheduled",
+                                               "switch_refused_too_soon",
+                                               "switch_refused_same_mode",
+                                               "switch_effective",
+                                               "auto_unbind_switched",
+                                               "auto_unbind_refused_same",
+                                               "grade_set",
+                                               "grade_refused_downgrade",
+                                               "grade_refused_manual",
+                                               "inviter_set",
+                                               "inviter_refused_self",
+                                               "inviter_refused_fixed",
+                                               "inviter_refused_cycle",
+                                               "tick"};
   return all;
 }
 
@@ -641,8 +660,9 @@ std::optional<AttributionState> ParseAttributionState(const Json* j, const std::
   if (!r.Ok()) return std::nullopt;
   st.mode = ModeOf(r.Enum("mode", {"relation_first", "sharer_first"}, AttrModeName(s.mode))
                        .value_or("relation_first"));
-  st.auto_unbind = AutoOf(
-      r.Enum("auto_unbind", {"never", "on_expiry"}, AutoUnbindName(s.auto_unbind)).value_or("never"));
+  st.auto_unbind =
+      AutoOf(r.Enum("auto_unbind", {"never", "on_expiry"}, AutoUnbindName(s.auto_unbind))
+                 .value_or("never"));
   if (const Json* p = r.Raw("pending_switch")) {
     Reader pr(*p, r.PathOf("pending_switch"), problems);
     PendingSwitch ps;
@@ -661,7 +681,8 @@ std::optional<AttributionState> ParseAttributionState(const Json* j, const std::
       c.mode = hr.Enum("setting", {"mode", "auto_unbind"}).value_or("mode") == "mode";
       const auto to = c.mode ? hr.Enum("to", {"relation_first", "sharer_first"})
                              : hr.Enum("to", {"never", "on_expiry"});
-      c.to = c.mode ? static_cast<int>(ModeOf(to.value_or(""))) : static_cast<int>(AutoOf(to.value_or("")));
+      c.to = c.mode ? static_cast<int>(ModeOf(to.value_or("")))
+                    : static_cast<int>(AutoOf(to.value_or("")));
       c.at_ms = Time(hr, "at_ms", true, kLateLimitMs).value_or(0);
       hr.Finish();
       st.history.push_back(c);
@@ -731,11 +752,13 @@ void SettleSwitches(AttributionState& st, int64_t t, std::vector<Decision>& out)
 bool ApplyAttrEvent(const AttributionSettings& s, AttributionState& st, const AttrEvent& e,
                     const std::string& path, std::vector<Decision>& out, Problems& problems) {
   const size_t before = problems.size();
-  const auto at = [&](const char* key) { return path.empty() ? std::string(key) : path + "." + key; };
+  const auto at = [&](const char* key) {
+    return path.empty() ? std::string(key) : path + "." + key;
+  };
   if (st.last_event_ms && e.at_ms < *st.last_event_ms)
-    Report(problems, "E_EVENT_ORDER", at("at_ms"),
-           "events must come in time order: this one is before " +
-               std::to_string(*st.last_event_ms));
+    Report(
+        problems, "E_EVENT_ORDER", at("at_ms"),
+        "events must come in time order: this one is before " + std::to_string(*st.last_event_ms));
   const auto known = [&](int64_t id, const char* key) {
     if (!st.distributors.count(id))
       Report(problems, "E_UNKNOWN_DISTRIBUTOR", at(key),
@@ -747,8 +770,8 @@ bool ApplyAttrEvent(const AttributionSettings& s, AttributionState& st, const At
   if (e.type == "set_inviter") known(e.inviter_id, "inviter_id");
   if (e.type == "set_grade" && !s.program->FindGrade(e.grade))
     Report(problems, "E_UNKNOWN_GRADE", at("grade"), "no grade with this id in the program");
-  const bool grows = e.type == "switch_auto_unbind" ||
-                     (st.pending && e.at_ms >= st.pending->effective_ms);
+  const bool grows =
+      e.type == "switch_auto_unbind" || (st.pending && e.at_ms >= st.pending->effective_ms);
   if (grows && st.history.size() + 2 > kMaxHistory)
     Report(problems, "E_TOO_MANY", at("type"), "a state remembers at most 1000 setting switches");
   if (problems.size() != before) return false;
@@ -759,16 +782,26 @@ bool ApplyAttrEvent(const AttributionSettings& s, AttributionState& st, const At
   d.event = e.type;
   d.at_ms = e.at_ms;
   const std::string& t = e.type;
-  if (t == "visit") Visit(s, st, e, d);
-  else if (t == "register") Register(s, st, e, d);
-  else if (t == "order") Order(s, st, e, d);
-  else if (t == "rebind") Rebind(s, st, e, d);
-  else if (t == "unbind") Unbind(s, st, e, d);
-  else if (t == "switch_mode") SwitchMode(st, e, d);
-  else if (t == "switch_auto_unbind") SwitchAutoUnbind(s, st, e, d);
-  else if (t == "set_grade") SetGrade(s, st, e, d);
-  else if (t == "set_inviter") SetInviter(st, e, d);
-  else d.reason = "tick";
+  if (t == "visit")
+    Visit(s, st, e, d);
+  else if (t == "register")
+    Register(s, st, e, d);
+  else if (t == "order")
+    Order(s, st, e, d);
+  else if (t == "rebind")
+    Rebind(s, st, e, d);
+  else if (t == "unbind")
+    Unbind(s, st, e, d);
+  else if (t == "switch_mode")
+    SwitchMode(st, e, d);
+  else if (t == "switch_auto_unbind")
+    SwitchAutoUnbind(s, st, e, d);
+  else if (t == "set_grade")
+    SetGrade(s, st, e, d);
+  else if (t == "set_inviter")
+    SetInviter(st, e, d);
+  else
+    d.reason = "tick";
   out.push_back(std::move(d));
   return true;
 }

@@ -19,17 +19,17 @@
 
 namespace engine {
 
-constexpr int64_t kSwitchGuardMs = 3 * kDayMs;    // seed 001: 每3天仅可修改一次
-constexpr size_t kMaxHistory = 1000;              // setting switches a state remembers
-constexpr size_t kMaxStateRecords = 1000000;      // customers or distributors in one state
-constexpr size_t kMaxEvents = 1000000;            // events in one replay
+constexpr int64_t kSwitchGuardMs = 3 * kDayMs;  // seed 001: 每3天仅可修改一次
+constexpr size_t kMaxHistory = 1000;            // setting switches a state remembers
+constexpr size_t kMaxStateRecords = 1000000;    // customers or distributors in one state
+constexpr size_t kMaxEvents = 1000000;          // events in one replay
 
 enum class AttrMode { kRelationFirst, kSharerFirst };
 enum class AutoUnbind { kNever, kOnExpiry };
 enum class BindOn { kVisit, kOrder };
 
 struct AttributionSettings {
-  std::shared_ptr<const Program> program;  // never null once parsed
+  std::shared_ptr<const Program> program;    // never null once parsed
   AttrMode mode = AttrMode::kRelationFirst;  // starting value; a state's own mode wins
   AutoUnbind auto_unbind = AutoUnbind::kNever;
   int64_t binding_days = 30;
@@ -117,9 +117,9 @@ struct Decision {
   std::optional<int64_t> level1;  // orders: the attributed distributor (before self-purchase)
 };
 
-std::optional<AttributionSettings> ParseAttributionSettings(const Json& j, const std::string& path,
-                                                            Problems& problems,
-                                                            const ProgramRequest* request = nullptr);
+std::optional<AttributionSettings> ParseAttributionSettings(
+    const Json& j, const std::string& path, Problems& problems,
+    const ProgramRequest* request = nullptr);
 // `j` may be null (a program with no history yet).
 std::optional<AttributionState> ParseAttributionState(const Json* j, const std::string& path,
                                                       const AttributionSettings& s,

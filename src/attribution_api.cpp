@@ -138,8 +138,8 @@ std::string AttributeOrder(const std::string& text) {
       Report(problems, "E_TYPE", "order", "expected an object");
       return Fail(problems);
     }
-    for (const char* k : {"buyer_id", "bound_distributor_id", "distributors", "sharer_id",
-                          "sharer_has_bought"})
+    for (const char* k :
+         {"buyer_id", "bound_distributor_id", "distributors", "sharer_id", "sharer_has_bought"})
       if (oj->contains(k))
         Report(problems, "E_ATTRIBUTED_FIELD", std::string("order.") + k,
                "filled in by attribution; leave it out");
@@ -150,8 +150,10 @@ std::string AttributeOrder(const std::string& text) {
   if (!StepOne(c, "event", out, problems, &e)) return Fail(problems);
   const Decision& d = out.back();
   Json order = BeneficiaryInput(*c.settings, *c.state, e->customer_id, d);
-  Json result = {{"ok", true}, {"state", AttributionStateJson(*c.state)},
-                 {"decision", DecisionJson(d)}, {"applied", Decisions(out)}};
+  Json result = {{"ok", true},
+                 {"state", AttributionStateJson(*c.state)},
+                 {"decision", DecisionJson(d)},
+                 {"applied", Decisions(out)}};
   result["applied"].erase(result["applied"].size() - 1);
   if (oj) {
     Json merged = *oj;
@@ -160,7 +162,8 @@ std::string AttributeOrder(const std::string& text) {
     const std::string preview_req =
         c.request.program_text.empty()
             ? DumpJson({{"program", c.root["settings"]["program"]}, {"order", merged}})
-            : "{\"program\":" + std::string(c.request.program_text) + ",\"order\":" + DumpJson(merged) + "}";
+            : "{\"program\":" + std::string(c.request.program_text) +
+                  ",\"order\":" + DumpJson(merged) + "}";
     Json preview = ParseJson(PreviewOrder(preview_req), problems);
     if (!problems.empty() || !preview.is_object()) return Fail(problems);
     if (!preview.value("ok", false)) return DumpJson(preview);  // its errors, paths under "order"
@@ -234,8 +237,10 @@ std::string GradeStatus(const std::string& text) {
   if (!r.Ok()) return Fail(problems);
   std::shared_ptr<const Program> p;
   const Json* pj = r.Raw("program");  // null in its place when the program was cached
-  if (req.cached || pj) p = req.cached ? req.cached : RequestProgram(req, *pj, "program", problems);
-  else Report(problems, "E_REQUIRED", "program", "is required");
+  if (req.cached || pj)
+    p = req.cached ? req.cached : RequestProgram(req, *pj, "program", problems);
+  else
+    Report(problems, "E_REQUIRED", "program", "is required");
   const std::string grade = r.Str("grade", "", 64).value_or("");
   const bool manual = r.Bool("manual", false).value_or(false);
   GradeStats s;
@@ -276,11 +281,16 @@ std::string GradeStatus(const std::string& text) {
   if (g.show && g.next) {
     Json th = Json::array();
     for (const auto& t : g.progress)
-      th.push_back({{"metric", t.metric}, {"current", t.current}, {"target", t.target},
-                    {"missing", t.missing}, {"met", t.met}});
-    out["next"] = {{"grade", *g.next}, {"name", name(*g.next)},
+      th.push_back({{"metric", t.metric},
+                    {"current", t.current},
+                    {"target", t.target},
+                    {"missing", t.missing},
+                    {"met", t.met}});
+    out["next"] = {{"grade", *g.next},
+                   {"name", name(*g.next)},
                    {"rule", p->upgrade == UpgradeRule::kAny ? "any" : "all"},
-                   {"met", g.next_met}, {"thresholds", th}};
+                   {"met", g.next_met},
+                   {"thresholds", th}};
   }
   if (!g.show) {
     // One grade: nothing about grades reaches the page.

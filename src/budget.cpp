@@ -11,9 +11,12 @@ BudgetStep Refuse(const BudgetState& s, const char* code, std::string message) {
 
 const char* PhaseName(BudgetPhase p) {
   switch (p) {
-    case BudgetPhase::kDraft: return "draft";
-    case BudgetPhase::kPublished: return "published";
-    case BudgetPhase::kEnded: return "ended";
+    case BudgetPhase::kDraft:
+      return "draft";
+    case BudgetPhase::kPublished:
+      return "published";
+    case BudgetPhase::kEnded:
+      return "ended";
   }
   return "draft";
 }
@@ -27,9 +30,9 @@ BudgetStep ApplyBudgetEvent(const Program& p, const BudgetState& s, const Budget
     auto need = shares(s.stock);
     if (!need) return Refuse(s, "E_OVERFLOW", "stock x commission exceeds 2^53-1");
     if (*need > s.balance_fen)
-      return Refuse(s, "E_BUDGET_SHORT", "publishing needs " + std::to_string(*need) +
-                                             " fen frozen; the balance is " +
-                                             std::to_string(s.balance_fen) + " fen");
+      return Refuse(s, "E_BUDGET_SHORT",
+                    "publishing needs " + std::to_string(*need) + " fen frozen; the balance is " +
+                        std::to_string(s.balance_fen) + " fen");
     n.balance_fen -= *need;
     n.frozen_fen += *need;
     n.phase = BudgetPhase::kPublished;
@@ -53,9 +56,9 @@ BudgetStep ApplyBudgetEvent(const Program& p, const BudgetState& s, const Budget
     if (!stock) return Refuse(s, "E_OVERFLOW", "stock exceeds 2^53-1");
     if (s.phase == BudgetPhase::kPublished) {
       if (*amount > s.balance_fen)
-        return Refuse(s, "E_BUDGET_SHORT", "adding stock needs " + std::to_string(*amount) +
-                                               " fen frozen; the balance is " +
-                                               std::to_string(s.balance_fen) + " fen");
+        return Refuse(s, "E_BUDGET_SHORT",
+                      "adding stock needs " + std::to_string(*amount) +
+                          " fen frozen; the balance is " + std::to_string(s.balance_fen) + " fen");
       n.balance_fen -= *amount;
       n.frozen_fen += *amount;
     }
@@ -73,7 +76,8 @@ BudgetStep ApplyBudgetEvent(const Program& p, const BudgetState& s, const Budget
     return {n, "", ""};
   }
   if (e.type == "sale") {
-    if (s.phase != BudgetPhase::kPublished) return Refuse(s, "E_STATE", "the campaign is not running");
+    if (s.phase != BudgetPhase::kPublished)
+      return Refuse(s, "E_STATE", "the campaign is not running");
     if (e.units > s.stock) return Refuse(s, "E_STOCK", "sold out: not enough stock");
     n.stock -= e.units;
     if (e.qualifying) {

@@ -15,12 +15,12 @@ enum class BudgetPhase { kDraft, kPublished, kEnded };
 
 struct BudgetState {
   BudgetPhase phase = BudgetPhase::kDraft;
-  Fen balance_fen = 0;    // the merchant's free red-packet balance
-  Fen frozen_fen = 0;     // held for unsold stock and for unattributed sales
-  int64_t stock = 0;      // unsold units
-  Fen paid_fen = 0;       // commission paid to sharers
+  Fen balance_fen = 0;            // the merchant's free red-packet balance
+  Fen frozen_fen = 0;             // held for unsold stock and for unattributed sales
+  int64_t stock = 0;              // unsold units
+  Fen paid_fen = 0;               // commission paid to sharers
   Fen held_unattributed_fen = 0;  // shares of units sold without a qualifying sharer
-  Fen returned_fen = 0;   // released back to the balance so far
+  Fen returned_fen = 0;           // released back to the balance so far
 };
 
 struct BudgetEvent {

@@ -40,9 +40,11 @@ bool BuildChain(const Program& p, const Order& o, const std::string& path, Probl
   const Distributor* named_by = nullptr;
   for (int level = 1; level <= p.depth; ++level) {
     if (!cur) {
-      out.skips.push_back({level, std::nullopt, level == 1 ? "no_bound_distributor" : "no_inviter"});
+      out.skips.push_back(
+          {level, std::nullopt, level == 1 ? "no_bound_distributor" : "no_inviter"});
       // Without a level there is nobody to climb from.
-      for (int l = level + 1; l <= p.depth; ++l) out.skips.push_back({l, std::nullopt, "no_inviter"});
+      for (int l = level + 1; l <= p.depth; ++l)
+        out.skips.push_back({l, std::nullopt, "no_inviter"});
       return true;
     }
     auto it = o.distributors.find(*cur);
@@ -208,8 +210,10 @@ std::optional<Preview> PreviewOrder(const Program& p, const Order& o, const std:
     r.product_id = item.product_id;
     r.paid_fen = item.paid_fen;
     out.paid_fen += item.paid_fen;  // <= 1000 items of < 2^53 each: fits int64
-    if (item.unit_cost_fen) cost_total += static_cast<__int128>(*item.unit_cost_fen) * item.units;
-    else all_costs = false;
+    if (item.unit_cost_fen)
+      cost_total += static_cast<__int128>(*item.unit_cost_fen) * item.units;
+    else
+      all_costs = false;
     for (const auto& t : p.excluded_order_types) {
       if (Contains(item.types, t) || Contains(o.types, t)) {
         r.excluded_type = t;
@@ -238,9 +242,8 @@ std::optional<Preview> PreviewOrder(const Program& p, const Order& o, const std:
         l.rule = v.rule;
       }
       const bool rate = l.basis[0] == 'r';
-      std::optional<int64_t> amt = rate
-                                       ? MulDiv(item.paid_fen, l.value, kBpScale, p.rounding)
-                                       : CheckedMul(item.units, l.value);
+      std::optional<int64_t> amt = rate ? MulDiv(item.paid_fen, l.value, kBpScale, p.rounding)
+                                        : CheckedMul(item.units, l.value);
       if (!amt) {
         Report(problems, "E_OVERFLOW", IndexPath(path + ".items", i) + ".units",
                "units x per-unit amount exceeds the largest amount (2^53-1)");
@@ -252,9 +255,12 @@ std::optional<Preview> PreviewOrder(const Program& p, const Order& o, const std:
     if (!campaign) AddAgentLines(p, o, item, r);
     ApplyCaps(p, item, r);
     for (const auto& l : r.lines) {
-      if (l.reward == RewardType::kPoints) points += l.amount;
-      else if (l.reward == RewardType::kBalance) balance += l.amount;
-      else cash += l.amount;
+      if (l.reward == RewardType::kPoints)
+        points += l.amount;
+      else if (l.reward == RewardType::kBalance)
+        balance += l.amount;
+      else
+        cash += l.amount;
     }
     out.items.push_back(std::move(r));
   }

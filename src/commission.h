@@ -16,7 +16,8 @@ namespace engine {
 struct Beneficiary {
   int level = 1;  // 1..3; agents use 0
   int64_t id = 0;
-  const char* role = "";  // distributor | inviter | sharer | agent_province | agent_city | agent_district
+  const char* role =
+      "";  // distributor | inviter | sharer | agent_province | agent_city | agent_district
   const Grade* grade = nullptr;  // the program's grade whose rates applied (none without grades)
 };
 
@@ -24,17 +25,18 @@ struct Beneficiary {
 struct Skip {
   int level = 1;
   std::optional<int64_t> id;
-  const char* reason = "";  // no_bound_distributor | self_purchase_excluded | no_inviter | no_sharer | sharer_has_not_bought
+  const char* reason = "";  // no_bound_distributor | self_purchase_excluded | no_inviter |
+                            // no_sharer | sharer_has_not_bought
 };
 
 struct Line {
   Beneficiary who;
   RewardType reward = RewardType::kCash;
   const char* basis = "fixed";  // rate | fixed
-  int64_t value = 0;   // rate in bp, or the per-unit amount
+  int64_t value = 0;            // rate in bp, or the per-unit amount
   const char* rule = "";  // product_grade | product | grade | program | campaign | regional_agent
-  int64_t raw = 0;     // before any cap
-  int64_t amount = 0;  // fen, or points for a points reward
+  int64_t raw = 0;        // before any cap
+  int64_t amount = 0;     // fen, or points for a points reward
   const char* clipped = nullptr;  // null | cost_protection | compliance_cap
 };
 
@@ -42,7 +44,7 @@ struct ItemResult {
   size_t index = 0;
   std::string product_id;
   Fen paid_fen = 0;
-  std::string excluded_type;  // non-empty: the excluded order type that voids this item
+  std::string excluded_type;   // non-empty: the excluded order type that voids this item
   std::optional<Fen> cap_fen;  // the binding cap on money lines, when one applied
   std::vector<Line> lines;
 };

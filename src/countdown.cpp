@@ -10,9 +10,12 @@ CampaignPhase PhaseAt(int64_t start_ms, int64_t end_ms, int64_t now_ms) {
 
 const char* PhaseName(CampaignPhase p) {
   switch (p) {
-    case CampaignPhase::kNotStarted: return "not_started";
-    case CampaignPhase::kRunning: return "running";
-    case CampaignPhase::kEnded: return "ended";
+    case CampaignPhase::kNotStarted:
+      return "not_started";
+    case CampaignPhase::kRunning:
+      return "running";
+    case CampaignPhase::kEnded:
+      return "ended";
   }
   return "ended";
 }

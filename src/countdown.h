@@ -15,10 +15,10 @@ struct CountdownParts {
 
 struct Countdown {
   CampaignPhase phase = CampaignPhase::kNotStarted;
-  std::optional<int64_t> target_ms;          // start while not started, end while running
-  int64_t remaining_ms = 0;                  // target - now; 0 once ended
-  CountdownParts parts;                      // the remaining time, whole seconds rounded up
-  std::optional<int64_t> next_tick_ms;       // when the shown parts change next
+  std::optional<int64_t> target_ms;     // start while not started, end while running
+  int64_t remaining_ms = 0;             // target - now; 0 once ended
+  CountdownParts parts;                 // the remaining time, whole seconds rounded up
+  std::optional<int64_t> next_tick_ms;  // when the shown parts change next
   std::optional<int64_t> phase_changes_at_ms;
 };
 

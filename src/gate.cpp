@@ -130,7 +130,8 @@ GateVerdict EvaluateGate(const Program& p, const GateState& state, const GateUse
         case RegionCheck::kOk: {
           const auto r = ParseRegion(*user.region);
           const std::string* m = r ? MatchRegion(c.allowed_regions, *r) : nullptr;
-          if (m) v.matched_region = *m;
+          if (m)
+            v.matched_region = *m;
           else
             add("G_REGION_NOT_ALLOWED", "the campaign is not open in the user's region", blocks,
                 std::nullopt, *user.region);
@@ -164,7 +165,8 @@ GateVerdict EvaluateGate(const Program& p, const GateState& state, const GateUse
       // A valid pass outranks the lock: the lock only stops further guessing.
       v.lock = EvaluateLock(user.wrong_tries_ms, now_ms);
       if (v.lock.locked) {
-        add("G_LOCKED_OUT", "too many wrong passwords; try again later", kAll, v.lock.lock_until_ms);
+        add("G_LOCKED_OUT", "too many wrong passwords; try again later", kAll,
+            v.lock.lock_until_ms);
         changes.push_back(*v.lock.lock_until_ms);
       }
     }

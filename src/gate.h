@@ -61,16 +61,16 @@ struct GateState {
 struct GateReason {
   std::string code;
   std::string message;
-  unsigned blocks = 0;  // GateAction bits
+  unsigned blocks = 0;              // GateAction bits
   std::optional<int64_t> until_ms;  // when this reason ends by itself, if it does
-  std::string detail;   // e.g. the region or the limit, for the page's text
+  std::string detail;               // e.g. the region or the limit, for the page's text
 };
 
 struct GateVerdict {
   CampaignPhase phase = CampaignPhase::kNotStarted;
   std::vector<GateReason> reasons;
   bool enter = false, buy = false, distribute = false;
-  int64_t max_units = 0;  // how many units this user may buy now
+  int64_t max_units = 0;                 // how many units this user may buy now
   std::optional<int64_t> changes_at_ms;  // > now, or empty when no time alone changes the answer
   PasswordLock lock;
   std::optional<PassInfo> pass;

@@ -55,7 +55,8 @@ std::optional<std::string> OptionalString(Reader& r, const char* key, size_t max
   }
   const auto& s = v->get_ref<const std::string&>();
   if (s.size() > max_len) {
-    Report(r.Out(), "E_TOO_LONG", r.PathOf(key), "must be at most " + std::to_string(max_len) + " bytes");
+    Report(r.Out(), "E_TOO_LONG", r.PathOf(key),
+           "must be at most " + std::to_string(max_len) + " bytes");
     return std::nullopt;
   }
   return s;
@@ -142,9 +143,10 @@ std::string EvaluateGate(const std::string& text) {
     user.bought_units = u.Amount("bought_units", 0).value_or(0);
     user.pass = OptionalString(u, "pass", 256);
     const auto sig = u.Enum("pass_signature", {"unchecked", "valid", "invalid"}, "unchecked");
-    user.pass_signature = sig == std::optional<std::string>("valid")     ? PassSignature::kValid
-                          : sig == std::optional<std::string>("invalid") ? PassSignature::kInvalid
-                                                                         : PassSignature::kUnchecked;
+    user.pass_signature = sig == std::optional<std::string>("valid") ? PassSignature::kValid
+                          : sig == std::optional<std::string>("invalid")
+                              ? PassSignature::kInvalid
+                              : PassSignature::kUnchecked;
     user.wrong_tries_ms = ReadWrongTries(u, now);
     u.Finish();
   } else {
@@ -289,7 +291,8 @@ std::string RegionInfo(const std::string& text) {
     if (check == RegionCheck::kMalformed)
       Report(problems, "E_REGION", "code", "expected a 6-digit GB/T 2260 code");
     if (check == RegionCheck::kUnknown)
-      Report(problems, "E_REGION_UNKNOWN", "code", "no GB/T 2260 province starts with these digits");
+      Report(problems, "E_REGION_UNKNOWN", "code",
+             "no GB/T 2260 province starts with these digits");
   }
   if (!problems.empty() || !code) return Fail(problems);
   const RegionCode rc = *ParseRegion(*code);

@@ -1,5 +1,6 @@
 // JSON entry points for campaign gates, the countdown, the page's display data and regions.
-// Same contract as api.h: one JSON text in, one out, {"ok":true,...} or {"ok":false,"errors":[...]}.
+// Same contract as api.h: one JSON text in, one out, {"ok":true,...} or
+// {"ok":false,"errors":[...]}.
 #pragma once
 #include <string>
 

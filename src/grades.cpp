@@ -57,7 +57,8 @@ GradeReport EvaluateGrade(const Program& p, const std::string& current, bool man
     // meets two grades up does not wait a step for each.
     for (size_t j = cur + 1; j < p.grades.size(); ++j)
       if (Met(Progress(p.grades[j].thresholds, stats), p.upgrade)) now = j;
-    r.reason = now > cur ? "grade_upgraded" : (now + 1 == p.grades.size() ? "grade_top" : "grade_kept");
+    r.reason =
+        now > cur ? "grade_upgraded" : (now + 1 == p.grades.size() ? "grade_top" : "grade_kept");
   }
   r.grade = p.grades[now].id;
   if (now + 1 < p.grades.size()) {

@@ -24,11 +24,11 @@ struct ThresholdProgress {
 };
 
 struct GradeReport {
-  bool show = false;          // false with one grade (or none): nothing about grades is shown
-  std::string grade;          // the grade now ("" when the program has none)
-  std::string from;           // the grade given in
-  std::string reason;         // grades_hidden | grade_manual | grade_upgraded | grade_kept | grade_top
-  std::optional<std::string> next;   // the grade right above `grade`
+  bool show = false;   // false with one grade (or none): nothing about grades is shown
+  std::string grade;   // the grade now ("" when the program has none)
+  std::string from;    // the grade given in
+  std::string reason;  // grades_hidden | grade_manual | grade_upgraded | grade_kept | grade_top
+  std::optional<std::string> next;  // the grade right above `grade`
   bool next_met = false;
   std::vector<ThresholdProgress> progress;  // toward `next`, one per threshold it sets
 };

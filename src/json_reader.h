@@ -1,16 +1,16 @@
 // Reads one JSON object field by field, validating as it goes and recording every problem with the
 // field's path. Fields nobody asked for are reported at Finish(), so a misspelled field is an
-// error instead of a silently ignored setting. Never throws: the module is built without exceptions.
+// error instead of a silently ignored setting. Never throws: the module is built without
+// exceptions.
 #pragma once
 #include <cstdint>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "errors.h"
 
@@ -62,7 +62,8 @@ class Reader {
   // An amount of money or points: integer 0 ... 2^53-1.
   std::optional<int64_t> Amount(const char* key, std::optional<int64_t> fallback = std::nullopt);
   std::optional<bool> Bool(const char* key, std::optional<bool> fallback = std::nullopt);
-  std::optional<std::string> Str(const char* key, std::optional<std::string> fallback = std::nullopt,
+  std::optional<std::string> Str(const char* key,
+                                 std::optional<std::string> fallback = std::nullopt,
                                  size_t max_len = 256);
   // One of `allowed`, reported as E_ENUM otherwise.
   std::optional<std::string> Enum(const char* key, std::initializer_list<const char*> allowed,

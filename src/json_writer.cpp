@@ -21,10 +21,14 @@ bool ValidUtf8(const unsigned char* s, size_t n) {
     }
     size_t len;
     uint32_t cp;
-    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-    else return false;
+    if ((c & 0xE0) == 0xC0)
+      len = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+      len = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+      len = 4, cp = c & 0x07;
+    else
+      return false;
     if (i + len > n) return false;
     for (size_t k = 1; k < len; ++k) {
       if ((s[i + k] & 0xC0) != 0x80) return false;
@@ -101,7 +105,8 @@ JsonWriter& JsonWriter::Key(Name key) {
   assert(last_key_.back().empty() || last_key_.back() < k);
   last_key_.back() = k;
   // Keys are the engine's own ASCII names: nothing in them needs escaping.
-  assert(std::none_of(key.s, key.s + key.n, [](char c) { return c == '"' || c == '\\' || c < 0x20; }));
+  assert(
+      std::none_of(key.s, key.s + key.n, [](char c) { return c == '"' || c == '\\' || c < 0x20; }));
 #endif
   // One room check for the separator, the quoted key and its colon.
   Room(key.n + 4);
@@ -156,7 +161,8 @@ JsonWriter& JsonWriter::Str(const std::string& s) {
 JsonWriter& JsonWriter::Str(const char* s) {
   // Only the engine's own ASCII names come as C strings: nothing in them needs escaping.
   const size_t n = std::strlen(s);
-  assert(std::all_of(s, s + n, [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }));
+  assert(
+      std::all_of(s, s + n, [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; }));
   BeforeValue();
   Put('"');
   Put(s, n);
@@ -185,8 +191,9 @@ JsonWriter& JsonWriter::Raw(const std::string& json) {
 
 void JsonWriter::PutU(uint32_t unit) {
   static const char kHex[] = "0123456789abcdef";
-  const char u[6] = {'\\', 'u', kHex[unit >> 12 & 15], kHex[unit >> 8 & 15], kHex[unit >> 4 & 15],
-                     kHex[unit & 15]};
+  const char u[6] = {
+      '\\',           'u', kHex[unit >> 12 & 15], kHex[unit >> 8 & 15], kHex[unit >> 4 & 15],
+      kHex[unit & 15]};
   Put(u, 6);
 }
 
@@ -217,14 +224,29 @@ void JsonWriter::Escaped(const char* s, size_t n) {
     }
     run = i + 1;
     switch (c) {
-      case '"': Put("\\\"", 2); break;
-      case '\\': Put("\\\\", 2); break;
-      case '\b': Put("\\b", 2); break;
-      case '\t': Put("\\t", 2); break;
-      case '\n': Put("\\n", 2); break;
-      case '\f': Put("\\f", 2); break;
-      case '\r': Put("\\r", 2); break;
-      default: PutU(c);
+      case '"':
+        Put("\\\"", 2);
+        break;
+      case '\\':
+        Put("\\\\", 2);
+        break;
+      case '\b':
+        Put("\\b", 2);
+        break;
+      case '\t':
+        Put("\\t", 2);
+        break;
+      case '\n':
+        Put("\\n", 2);
+        break;
+      case '\f':
+        Put("\\f", 2);
+        break;
+      case '\r':
+        Put("\\r", 2);
+        break;
+      default:
+        PutU(c);
     }
   }
   if (run < n) Put(s + run, n - run);  // run passes n only on a cut-off sequence, never valid UTF-8

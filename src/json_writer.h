@@ -83,8 +83,10 @@ class JsonWriter {
       after_key_ = false;
     } else if (depth_ != 0) {
       char& top = stack_[depth_ - 1];
-      if (top & kEmpty) top = static_cast<char>(top & ~kEmpty);
-      else Put(',');
+      if (top & kEmpty)
+        top = static_cast<char>(top & ~kEmpty);
+      else
+        Put(',');
     }
   }
   void Open(char open, char close);
@@ -116,7 +118,7 @@ class JsonWriter {
 
   // Per open container, its closing bracket, with kEmpty set while nothing is written in it.
   static constexpr char kEmpty = 0x02;  // a bit that '}' and ']' both have clear
-  std::string out_;  // sized ahead; the first len_ bytes are the text
+  std::string out_;                     // sized ahead; the first len_ bytes are the text
   char* buf_ = nullptr;
   size_t len_ = 0;
   size_t head_ = 0;  // bytes in front of the text (LeaveHead)

@@ -12,12 +12,13 @@ using Bp = int64_t;
 
 // The largest amount a JS Number carries exactly; the contract's upper bound for every amount.
 constexpr int64_t kMaxAmount = (int64_t{1} << 53) - 1;
-constexpr Bp kBpScale = 10000;      // 100 % in basis points
+constexpr Bp kBpScale = 10000;         // 100 % in basis points
 constexpr Bp kComplianceCapBp = 5000;  // 50 %: per rate and per item sum (seed 001)
 
 enum class Rounding { kFloor, kHalfUp };
 
-// round(a * b / d) under `mode`, exactly; a, b >= 0, d > 0. Empty when the result exceeds kMaxAmount.
+// round(a * b / d) under `mode`, exactly; a, b >= 0, d > 0. Empty when the result exceeds
+// kMaxAmount.
 std::optional<int64_t> MulDiv(int64_t a, int64_t b, int64_t d, Rounding mode);
 
 // a + b, a * b, empty past kMaxAmount (inputs are non-negative amounts).

@@ -27,7 +27,8 @@ void CheckCycles(const Order& o, const Reader& order, Problems& problems) {
     int64_t cur = id;
     while (!cleared.count(cur)) {
       if (!seen.insert(cur).second) {
-        Report(problems, "E_CHAIN_CYCLE", IndexPath(order.PathOf("distributors"), d.index) + ".inviter_id",
+        Report(problems, "E_CHAIN_CYCLE",
+               IndexPath(order.PathOf("distributors"), d.index) + ".inviter_id",
                "distributor " + std::to_string(id) +
                    " is his own ancestor: the inviter relation must be a tree");
         return;
@@ -49,10 +50,14 @@ std::optional<Order> ParseOrder(const Json& j, const std::string& path, Problems
   if (!r.Ok()) return std::nullopt;
   o.order_id = r.Str("order_id", "", 64).value_or("");
   o.buyer_id = r.Amount("buyer_id").value_or(0);
-  if (r.Has("bound_distributor_id")) o.bound_distributor_id = r.Amount("bound_distributor_id");
-  else r.Raw("bound_distributor_id");
-  if (r.Has("sharer_id")) o.sharer_id = r.Amount("sharer_id");
-  else r.Raw("sharer_id");
+  if (r.Has("bound_distributor_id"))
+    o.bound_distributor_id = r.Amount("bound_distributor_id");
+  else
+    r.Raw("bound_distributor_id");
+  if (r.Has("sharer_id"))
+    o.sharer_id = r.Amount("sharer_id");
+  else
+    r.Raw("sharer_id");
   o.sharer_has_bought = r.Bool("sharer_has_bought", false).value_or(false);
   o.delivery_region = r.Str("delivery_region", "", 6).value_or("");
   if (!o.delivery_region.empty() &&
@@ -68,13 +73,16 @@ std::optional<Order> ParseOrder(const Json& j, const std::string& path, Problems
       Distributor dist;
       dist.index = i;
       dist.id = d.Amount("id").value_or(0);
-      if (d.Has("inviter_id")) dist.inviter_id = d.Amount("inviter_id");
-      else d.Raw("inviter_id");
+      if (d.Has("inviter_id"))
+        dist.inviter_id = d.Amount("inviter_id");
+      else
+        d.Raw("inviter_id");
       dist.grade = d.Str("grade", "", 64).value_or("");
       d.Finish();
       if (!d.Ok()) continue;
       if (dist.inviter_id && *dist.inviter_id == dist.id)
-        Report(problems, "E_CHAIN_CYCLE", d.PathOf("inviter_id"), "a distributor cannot invite himself");
+        Report(problems, "E_CHAIN_CYCLE", d.PathOf("inviter_id"),
+               "a distributor cannot invite himself");
       if (!o.distributors.emplace(dist.id, dist).second)
         Report(problems, "E_DUPLICATE", d.PathOf("id"), "distributor listed twice");
     }
@@ -90,8 +98,10 @@ std::optional<Order> ParseOrder(const Json& j, const std::string& path, Problems
       item.product_id = it.Str("product_id", "", 64).value_or("");
       item.units = it.Int("units", 1, 1000000, 1).value_or(1);
       item.paid_fen = it.Amount("paid_fen").value_or(0);
-      if (it.Has("unit_cost_fen")) item.unit_cost_fen = it.Amount("unit_cost_fen");
-      else it.Raw("unit_cost_fen");
+      if (it.Has("unit_cost_fen"))
+        item.unit_cost_fen = it.Amount("unit_cost_fen");
+      else
+        it.Raw("unit_cost_fen");
       ReadTypes(it, item.types);
       it.Finish();
       o.items.push_back(std::move(item));

@@ -23,9 +23,9 @@ struct Distributor {
 struct OrderItem {
   std::string product_id;
   int64_t units = 1;
-  Fen paid_fen = 0;                 // split base: paid after discounts, without shipping
+  Fen paid_fen = 0;                  // split base: paid after discounts, without shipping
   std::optional<Fen> unit_cost_fen;  // for cost-price protection and the margin
-  std::vector<std::string> types;   // order types of this item (seckill, group_buy, ...)
+  std::vector<std::string> types;    // order types of this item (seckill, group_buy, ...)
 };
 
 struct Order {

@@ -8,8 +8,8 @@
 namespace engine {
 namespace {
 
-constexpr const char* kEllipsis = "\xE2\x80\xA6";        // …
-constexpr const char* kReplacement = "\xEF\xBF\xBD";     // U+FFFD
+constexpr const char* kEllipsis = "\xE2\x80\xA6";     // …
+constexpr const char* kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 constexpr size_t kMaxTitleBytes = 1024;
 constexpr size_t kMaxNicknameBytes = 256;
 constexpr size_t kMaxUrlBytes = 2048;
@@ -42,9 +42,9 @@ struct BoxSpec {
 };
 // Also the drawing order.
 constexpr BoxSpec kBoxes[] = {
-    {"background", Kind::kImage}, {"avatar", Kind::kImage},   {"nickname", Kind::kText},
+    {"background", Kind::kImage}, {"avatar", Kind::kImage},        {"nickname", Kind::kText},
     {"tagline", Kind::kText},     {"product_image", Kind::kImage}, {"title", Kind::kText},
-    {"price", Kind::kText},       {"commission", Kind::kTag}, {"qr", Kind::kQr},
+    {"price", Kind::kText},       {"commission", Kind::kTag},      {"qr", Kind::kQr},
     {"qr_caption", Kind::kText},
 };
 
@@ -87,10 +87,12 @@ std::optional<Box> ReadBox(const Json& j, const BoxSpec& spec, int64_t width, in
   if (spec.kind == Kind::kImage) {
     b.h = r.Int("h", 1, height).value_or(1);
     b.radius = r.Int("radius", 0, 1000, 0).value_or(0);
-    if (name == "avatar") b.shape = r.Enum("shape", {"circle", "rect"}, "circle").value_or("circle");
+    if (name == "avatar")
+      b.shape = r.Enum("shape", {"circle", "rect"}, "circle").value_or("circle");
   } else if (spec.kind == Kind::kQr) {
     b.h = b.w;
-    if (b.w < 64) Report(problems, "E_POSTER_BOX", r.PathOf("w"), "a QR code needs at least 64 px to scan");
+    if (b.w < 64)
+      Report(problems, "E_POSTER_BOX", r.PathOf("w"), "a QR code needs at least 64 px to scan");
   } else {
     b.font_px = r.Int("font_px", 8, 200).value_or(8);
     b.line_height = r.Int("line_height", b.font_px, 400, b.font_px * 7 / 5).value_or(b.font_px);
@@ -136,13 +138,20 @@ std::string ImageUrl(Reader& d, const char* key) {
 }
 
 Json TextItem(const char* role, const Box& b, const WrappedText& t, bool fits) {
-  return {{"kind", "text"},       {"role", role},
-          {"x", b.x},             {"y", b.y},
-          {"w", b.w},             {"h", b.line_height * static_cast<int64_t>(t.lines.size())},
-          {"font_px", b.font_px}, {"line_height", b.line_height},
-          {"color", b.color},     {"bold", b.bold},
-          {"align", b.align},     {"lines", t.lines},
-          {"truncated", t.truncated}, {"fits", fits}};
+  return {{"kind", "text"},
+          {"role", role},
+          {"x", b.x},
+          {"y", b.y},
+          {"w", b.w},
+          {"h", b.line_height * static_cast<int64_t>(t.lines.size())},
+          {"font_px", b.font_px},
+          {"line_height", b.line_height},
+          {"color", b.color},
+          {"bold", b.bold},
+          {"align", b.align},
+          {"lines", t.lines},
+          {"truncated", t.truncated},
+          {"fits", fits}};
 }
 
 int64_t Capacity(const Box& b) { return 2 * (b.w - 2 * b.padding) / b.font_px; }
@@ -155,10 +164,14 @@ std::vector<std::string> CodePoints(const std::string& s) {
     const auto c = static_cast<unsigned char>(s[i]);
     size_t n = 0;
     uint32_t min = 0;
-    if (c < 0x80) n = 1;
-    else if ((c & 0xE0) == 0xC0) n = 2, min = 0x80;
-    else if ((c & 0xF0) == 0xE0) n = 3, min = 0x800;
-    else if ((c & 0xF8) == 0xF0) n = 4, min = 0x10000;
+    if (c < 0x80)
+      n = 1;
+    else if ((c & 0xE0) == 0xC0)
+      n = 2, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+      n = 3, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+      n = 4, min = 0x10000;
     bool ok = n > 0 && i + n <= s.size();
     uint32_t cp = n == 1 ? c : (c & (0x7F >> n));
     for (size_t k = 1; ok && k < n; ++k) {
@@ -242,22 +255,60 @@ Json DefaultPosterTemplate() {
           {"background_color", "#ffffff"},
           {"boxes",
            {{"avatar", {{"x", 40}, {"y", 40}, {"w", 88}, {"h", 88}, {"shape", "circle"}}},
-            {"nickname", {{"x", 148}, {"y", 44}, {"w", 562}, {"font_px", 32}, {"line_height", 44},
-                          {"color", "#222222"}, {"bold", true}}},
-            {"tagline", {{"x", 148}, {"y", 90}, {"w", 562}, {"font_px", 26}, {"line_height", 36},
-                         {"color", "#888888"}, {"text", "为你推荐一件好物"}}},
+            {"nickname",
+             {{"x", 148},
+              {"y", 44},
+              {"w", 562},
+              {"font_px", 32},
+              {"line_height", 44},
+              {"color", "#222222"},
+              {"bold", true}}},
+            {"tagline",
+             {{"x", 148},
+              {"y", 90},
+              {"w", 562},
+              {"font_px", 26},
+              {"line_height", 36},
+              {"color", "#888888"},
+              {"text", "为你推荐一件好物"}}},
             {"product_image", {{"x", 40}, {"y", 160}, {"w", 670}, {"h", 670}, {"radius", 16}}},
-            {"title", {{"x", 40}, {"y", 858}, {"w", 670}, {"font_px", 34}, {"line_height", 50},
-                       {"max_lines", 2}, {"color", "#222222"}, {"bold", true}}},
-            {"price", {{"x", 40}, {"y", 990}, {"w", 420}, {"font_px", 52}, {"line_height", 70},
-                       {"color", "#e4393c"}, {"bold", true}}},
-            {"commission", {{"x", 40}, {"y", 1080}, {"w", 420}, {"font_px", 28},
-                            {"line_height", 40}, {"padding", 10}, {"radius", 8},
-                            {"color", "#e4393c"}, {"bg_color", "#fff1f0"}}},
+            {"title",
+             {{"x", 40},
+              {"y", 858},
+              {"w", 670},
+              {"font_px", 34},
+              {"line_height", 50},
+              {"max_lines", 2},
+              {"color", "#222222"},
+              {"bold", true}}},
+            {"price",
+             {{"x", 40},
+              {"y", 990},
+              {"w", 420},
+              {"font_px", 52},
+              {"line_height", 70},
+              {"color", "#e4393c"},
+              {"bold", true}}},
+            {"commission",
+             {{"x", 40},
+              {"y", 1080},
+              {"w", 420},
+              {"font_px", 28},
+              {"line_height", 40},
+              {"padding", 10},
+              {"radius", 8},
+              {"color", "#e4393c"},
+              {"bg_color", "#fff1f0"}}},
             {"qr", {{"x", 500}, {"y", 980}, {"w", 210}}},
-            {"qr_caption", {{"x", 470}, {"y", 1196}, {"w", 270}, {"font_px", 22},
-                            {"line_height", 32}, {"color", "#999999"}, {"align", "center"},
-                            {"text", "长按识别二维码"}}}}}};
+            {"qr_caption",
+             {{"x", 470},
+              {"y", 1196},
+              {"w", 270},
+              {"font_px", 22},
+              {"line_height", 32},
+              {"color", "#999999"},
+              {"align", "center"},
+              {"text", "长按识别二维码"}}}}}};
 }
 
 std::optional<Json> LayoutPoster(const Json* tmpl_in, const Json* data, Problems& problems) {
@@ -306,17 +357,30 @@ std::optional<Json> LayoutPoster(const Json* tmpl_in, const Json* data, Problems
   if (problems.size() != before) return std::nullopt;
 
   Json items = Json::array();
-  items.push_back({{"kind", "rect"}, {"role", "background"}, {"x", 0}, {"y", 0}, {"w", *width},
-                   {"h", *height}, {"color", bg}, {"radius", 0}});
+  items.push_back({{"kind", "rect"},
+                   {"role", "background"},
+                   {"x", 0},
+                   {"y", 0},
+                   {"w", *width},
+                   {"h", *height},
+                   {"color", bg},
+                   {"radius", 0}});
   const std::vector<std::string> nick_cps = CodePoints(nickname);
   for (size_t i = 0; i < std::size(kBoxes); ++i) {
     if (!boxes[i]) continue;
     const Box& b = *boxes[i];
     const std::string name = kBoxes[i].name;
     const auto image = [&](const std::string& url) {
-      Json j = {{"kind", "image"}, {"role", name}, {"x", b.x}, {"y", b.y}, {"w", b.w},
-                {"h", b.h}, {"shape", b.shape}, {"radius", b.radius},
-                {"url", url.empty() ? Json(nullptr) : Json(url)}, {"placeholder_color", "#eeeeee"}};
+      Json j = {{"kind", "image"},
+                {"role", name},
+                {"x", b.x},
+                {"y", b.y},
+                {"w", b.w},
+                {"h", b.h},
+                {"shape", b.shape},
+                {"radius", b.radius},
+                {"url", url.empty() ? Json(nullptr) : Json(url)},
+                {"placeholder_color", "#eeeeee"}};
       if (name == "avatar") j["fallback_text"] = nick_cps.empty() ? "" : nick_cps[0];
       items.push_back(std::move(j));
     };
@@ -351,8 +415,14 @@ std::optional<Json> LayoutPoster(const Json* tmpl_in, const Json* data, Problems
       const std::string s = "分享赚 " + FormatYuan(*commission);
       const int64_t text_w = (TextHalfEms(s) * b.font_px + 1) / 2;
       const int64_t tag_w = std::min(b.w, text_w + 2 * b.padding);
-      items.push_back({{"kind", "rect"}, {"role", "commission_bg"}, {"x", b.x}, {"y", b.y},
-                       {"w", tag_w}, {"h", b.h}, {"color", b.bg_color}, {"radius", b.radius}});
+      items.push_back({{"kind", "rect"},
+                       {"role", "commission_bg"},
+                       {"x", b.x},
+                       {"y", b.y},
+                       {"w", tag_w},
+                       {"h", b.h},
+                       {"color", b.bg_color},
+                       {"radius", b.radius}});
       Box inner = b;
       inner.x = b.x + b.padding;
       inner.y = b.y + b.padding;
@@ -363,8 +433,15 @@ std::optional<Json> LayoutPoster(const Json* tmpl_in, const Json* data, Problems
       items.push_back(TextItem("commission", inner, w, text_w <= inner.w));
     } else if (name == "qr") {
       if (!qr_text.empty())
-        items.push_back({{"kind", "qr"}, {"role", "qr"}, {"x", b.x}, {"y", b.y}, {"w", b.w},
-                         {"h", b.h}, {"text", qr_text}, {"ecc", "M"}, {"color", "#000000"},
+        items.push_back({{"kind", "qr"},
+                         {"role", "qr"},
+                         {"x", b.x},
+                         {"y", b.y},
+                         {"w", b.w},
+                         {"h", b.h},
+                         {"text", qr_text},
+                         {"ecc", "M"},
+                         {"color", "#000000"},
                          {"bg_color", "#ffffff"}});
     }
   }

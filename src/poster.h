@@ -27,8 +27,8 @@ struct WrappedText {
   bool truncated = false;
 };
 
-// Wraps `text` into lines of at most `capacity` half-ems (>= 2) and at most `max_lines` lines (>= 1).
-// Breaks anywhere between CJK characters, between ASCII words when a word would be split, and
+// Wraps `text` into lines of at most `capacity` half-ems (>= 2) and at most `max_lines` lines (>=
+// 1). Breaks anywhere between CJK characters, between ASCII words when a word would be split, and
 // ends the last line with "…" when the text does not fit. Control characters count as spaces;
 // runs of spaces collapse to one.
 WrappedText WrapText(const std::string& text, int capacity, int max_lines);

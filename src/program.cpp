@@ -41,8 +41,8 @@ LevelTable ReadLevels(const Json& arr, const std::string& path, const Program& p
     return t;
   }
   if (!allow_unset && arr.size() != static_cast<size_t>(p.depth)) {
-    Report(problems, "E_DEPTH", path, "needs exactly one entry per level (depth " +
-                                          std::to_string(p.depth) + ")");
+    Report(problems, "E_DEPTH", path,
+           "needs exactly one entry per level (depth " + std::to_string(p.depth) + ")");
   }
   const bool rate = p.mode == CommissionMode::kRate;
   for (size_t i = 0; i < arr.size(); ++i) {
@@ -161,7 +161,8 @@ void ReadAgents(Reader& r, Program& p) {
     const Bp v = k[0] == 'p' ? p.agents.province_bp
                              : (k[0] == 'c' ? p.agents.city_bp : p.agents.district_bp);
     if (v > kComplianceCapBp)
-      Report(r.Out(), "E_RATE_CAP", ar.PathOf(k), "a commission rate may not exceed 50 % (5000 bp)");
+      Report(r.Out(), "E_RATE_CAP", ar.PathOf(k),
+             "a commission rate may not exceed 50 % (5000 bp)");
   }
   if (const Json* list = ar.Array("agents", kMaxAgents)) {
     const std::string base = ar.PathOf("agents");
@@ -171,7 +172,8 @@ void ReadAgents(Reader& r, Program& p) {
       auto id = e.Amount("agent_id");
       e.Finish();
       if (!region || !id) continue;
-      const bool six_digits = region->size() == 6 &&
+      const bool six_digits =
+          region->size() == 6 &&
           std::all_of(region->begin(), region->end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!six_digits) {
         Report(r.Out(), "E_REGION", e.PathOf("region"), "expected a 6-digit GB/T 2260 code");
@@ -206,10 +208,10 @@ void ReadDistribution(Reader& r, Program& p) {
            "at most 3 commission levels are allowed (deeper chains are pyramid selling)");
     p.depth = kMaxDepth;
   }
-  p.self_purchase = r.Enum("self_purchase", {"none", "self_as_level1"}, "none").value_or("none") ==
-                            "none"
-                        ? SelfPurchase::kNone
-                        : SelfPurchase::kSelfAsLevel1;
+  p.self_purchase =
+      r.Enum("self_purchase", {"none", "self_as_level1"}, "none").value_or("none") == "none"
+          ? SelfPurchase::kNone
+          : SelfPurchase::kSelfAsLevel1;
   const auto reward = r.Enum("reward", {"cash", "points", "balance"}, "cash").value_or("cash");
   p.reward = reward == "cash" ? RewardType::kCash
                               : (reward == "points" ? RewardType::kPoints : RewardType::kBalance);
@@ -229,7 +231,8 @@ void ReadDistribution(Reader& r, Program& p) {
   if (const Json* lv = r.Raw(LevelsKey(p))) {
     p.levels = ReadLevels(*lv, r.PathOf(LevelsKey(p)), p, false, r.Out());
   } else {
-    Report(r.Out(), "E_REQUIRED", r.PathOf(LevelsKey(p)), "the program default per level is required");
+    Report(r.Out(), "E_REQUIRED", r.PathOf(LevelsKey(p)),
+           "the program default per level is required");
   }
   ReadGrades(r, p);
   p.upgrade = r.Enum("grade_upgrade", {"any", "all"}, "any").value_or("any") == "any"
@@ -246,11 +249,13 @@ void ReadDistribution(Reader& r, Program& p) {
 std::string PageUrl(Reader& r, const char* key, bool required) {
   auto u = r.Str(key, required ? std::nullopt : std::optional<std::string>(""), kMaxPageUrlBytes);
   if (!u || (u->empty() && !required)) return "";
-  bool ok = u->rfind("https://", 0) == 0 ? u->size() > 8
-                                          : (!u->empty() && (*u)[0] == '/' && u->rfind("//", 0) != 0);
+  bool ok = u->rfind("https://", 0) == 0
+                ? u->size() > 8
+                : (!u->empty() && (*u)[0] == '/' && u->rfind("//", 0) != 0);
   for (char c : *u) {
     const auto b = static_cast<unsigned char>(c);
-    if (b <= 0x20 || b == 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\') ok = false;
+    if (b <= 0x20 || b == 0x7f || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\')
+      ok = false;
   }
   if (!ok) {
     Report(r.Out(), "E_URL", r.PathOf(key),
@@ -286,10 +291,10 @@ void ReadFooterButtons(Reader& r, CampaignSettings& c) {
 
 void ReadCampaign(Reader& r, Program& p) {
   auto& c = p.campaign;
-  p.refund_policy = r.Enum("refund_policy", {"keep", "proportional"}, "keep").value_or("keep") ==
-                            "keep"
-                        ? RefundPolicy::kKeep
-                        : RefundPolicy::kProportional;
+  p.refund_policy =
+      r.Enum("refund_policy", {"keep", "proportional"}, "keep").value_or("keep") == "keep"
+          ? RefundPolicy::kKeep
+          : RefundPolicy::kProportional;
   c.title = r.Str("title", "", 128).value_or("");
   auto start = r.Int("start_ms", 0, kTimeLimitMs);
   auto end = r.Int("end_ms", 0, kTimeLimitMs);
@@ -384,10 +389,10 @@ std::optional<Program> ParseProgram(const Json& j, const std::string& path, Prob
   p.rounding = r.Enum("rounding", {"floor", "half_up"}, "floor").value_or("floor") == "floor"
                    ? Rounding::kFloor
                    : Rounding::kHalfUp;
-  p.after_withdrawal = r.Enum("after_withdrawal", {"debt", "forgive"}, "debt").value_or("debt") ==
-                               "debt"
-                           ? AfterWithdrawal::kDebt
-                           : AfterWithdrawal::kForgive;
+  p.after_withdrawal =
+      r.Enum("after_withdrawal", {"debt", "forgive"}, "debt").value_or("debt") == "debt"
+          ? AfterWithdrawal::kDebt
+          : AfterWithdrawal::kForgive;
   p.hold_days = r.Int("hold_days", 0, 365, 7).value_or(7);
   p.profit_sharing_cap_bp = r.Int("profit_sharing_cap_bp", 0, kBpScale, 3000).value_or(3000);
   if (kind && *kind == "campaign") {
@@ -465,8 +470,9 @@ bool ParseProgramRequest(const std::string& text, std::initializer_list<const ch
     const size_t at = static_cast<size_t>(req.program_text.data() - text.data());
     std::string rest;
     rest.reserve(text.size() - req.program_text.size() + 4);
-    rest.append(text, 0, at).append("null").append(text, at + req.program_text.size(),
-                                                   std::string::npos);
+    rest.append(text, 0, at)
+        .append("null")
+        .append(text, at + req.program_text.size(), std::string::npos);
     Problems quiet;
     req.root = ParseJson(rest, quiet);
     if (quiet.empty() && req.root.is_object()) {
@@ -490,9 +496,12 @@ std::shared_ptr<const Program> RequestProgram(const ProgramRequest& req, const J
 
 const char* RewardName(RewardType r) {
   switch (r) {
-    case RewardType::kCash: return "cash";
-    case RewardType::kPoints: return "points";
-    case RewardType::kBalance: return "balance";
+    case RewardType::kCash:
+      return "cash";
+    case RewardType::kPoints:
+      return "points";
+    case RewardType::kBalance:
+      return "balance";
   }
   return "cash";
 }
@@ -553,7 +562,9 @@ Json NormalizedProgram(const Program& p) {
     put("paid_fen", g.thresholds.paid_fen);
     put("deal_fen", g.thresholds.deal_fen);
     put("completed_orders", g.thresholds.completed_orders);
-    grades.push_back({{"id", g.id}, {"name", g.name}, {"levels", LevelsJson(g.levels, p.depth)},
+    grades.push_back({{"id", g.id},
+                      {"name", g.name},
+                      {"levels", LevelsJson(g.levels, p.depth)},
                       {"thresholds", th.is_null() ? Json::object() : th}});
   }
   j["grades"] = grades;
@@ -562,8 +573,9 @@ Json NormalizedProgram(const Program& p) {
   for (const auto& pr : p.products) {
     Json bg = Json::object();
     for (const auto& [gid, t] : pr.by_grade) bg[gid] = LevelsJson(t, p.depth);
-    products.push_back(
-        {{"product_id", pr.product_id}, {"levels", LevelsJson(pr.levels, p.depth)}, {"grades", bg}});
+    products.push_back({{"product_id", pr.product_id},
+                        {"levels", LevelsJson(pr.levels, p.depth)},
+                        {"grades", bg}});
   }
   j["products"] = products;
   j["cost_protection"] = p.cost_protection;

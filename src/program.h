@@ -15,7 +15,7 @@
 
 namespace engine {
 
-constexpr int kMaxDepth = 3;    // deeper chains are pyramid selling under Chinese law
+constexpr int kMaxDepth = 3;  // deeper chains are pyramid selling under Chinese law
 constexpr size_t kMaxGrades = 5;
 constexpr Fen kCampaignMinPerUnit = 30;     // 0.30 yuan (seed 000)
 constexpr Fen kCampaignMaxPerUnit = 20000;  // 200 yuan (seed 000)
@@ -72,7 +72,7 @@ struct CampaignSettings {
   std::string product_name;
   Fen price_fen = 0;
   int64_t stock = 0;
-  int64_t max_buyers = 0;  // 0 = unlimited
+  int64_t max_buyers = 0;      // 0 = unlimited
   int64_t per_user_limit = 0;  // 0 = unlimited
   bool show_participants = false, fans_only = false, splash_ad = false, ticker = false,
        poster_sharing = true, password_protected = false;
@@ -131,7 +131,7 @@ void SetProgramCacheForTesting(bool on);
 
 // A request whose member at some path (e.g. "program", or "settings" > "program") is a program.
 struct ProgramRequest {
-  Json root;                              // the parsed request; null in the program's place on a hit
+  Json root;  // the parsed request; null in the program's place on a hit
   std::shared_ptr<const Program> cached;  // the program, when its exact text was seen before
   std::string_view program_text;          // its raw text in the request ("" when not found plainly)
 };

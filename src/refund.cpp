@@ -21,7 +21,8 @@ int64_t ClawedSoFar(const Program& p, const ClawLine& line, Fen refunded_so_far)
   const int64_t by_rule =
       line.rate_basis
           ? MulDiv(refunded_so_far, line.rate_bp, kBpScale, p.rounding).value_or(line.amount)
-          : MulDiv(refunded_so_far, line.amount, line.item_paid_fen, p.rounding).value_or(line.amount);
+          : MulDiv(refunded_so_far, line.amount, line.item_paid_fen, p.rounding)
+                .value_or(line.amount);
   return std::min(line.amount, by_rule);
 }
 

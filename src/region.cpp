@@ -65,9 +65,12 @@ const std::string* MatchRegion(const std::vector<std::string>& allowed, const Re
 
 const char* RegionLevelName(RegionLevel level) {
   switch (level) {
-    case RegionLevel::kProvince: return "province";
-    case RegionLevel::kCity: return "city";
-    case RegionLevel::kDistrict: return "district";
+    case RegionLevel::kProvince:
+      return "province";
+    case RegionLevel::kCity:
+      return "city";
+    case RegionLevel::kDistrict:
+      return "district";
   }
   return "province";
 }

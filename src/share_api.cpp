@@ -34,8 +34,9 @@ Json DecodedJson(const DecodedShareToken& d, const std::string& token) {
 std::string ParamOf(Reader& r) {
   auto p = r.Str("param", std::string(kShareParam), 64);
   if (p && !IsShareParamName(*p)) {
-    Report(r.Out(), "E_SHARE_PARAM", r.PathOf("param"),
-           "the token parameter must be 1-32 of A-Z a-z 0-9 _ - and not WeChat's from/isappinstalled");
+    Report(
+        r.Out(), "E_SHARE_PARAM", r.PathOf("param"),
+        "the token parameter must be 1-32 of A-Z a-z 0-9 _ - and not WeChat's from/isappinstalled");
   }
   return p.value_or(kShareParam);
 }
@@ -107,8 +108,11 @@ std::string BuildShareLink(const std::string& text) {
   if (!engine::DecodeShareToken(*token, "token", problems)) return Fail(problems);
   const auto link = engine::BuildShareLink(*page_url, *token, param, "page_url", problems);
   if (!link) return Fail(problems);
-  return DumpJson({{"ok", true}, {"url", link->url}, {"sign_url", link->sign_url},
-                   {"scene", *token}, {"param", param}});
+  return DumpJson({{"ok", true},
+                   {"url", link->url},
+                   {"sign_url", link->sign_url},
+                   {"scene", *token},
+                   {"param", param}});
 }
 
 std::string ParseShareLaunch(const std::string& text) {

@@ -21,8 +21,9 @@ struct ShareLink {
   std::string sign_url;  // the page URL the JS-SDK signs: everything before '#'
 };
 
-// Builds the share link from the page's URL (absolute http/https). Drops an older token and WeChat's
-// `from` / `isappinstalled`, keeps every other parameter byte for byte. The token is not checked here.
+// Builds the share link from the page's URL (absolute http/https). Drops an older token and
+// WeChat's `from` / `isappinstalled`, keeps every other parameter byte for byte. The token is not
+// checked here.
 std::optional<ShareLink> BuildShareLink(const std::string& page_url, const std::string& token,
                                         const std::string& param, const std::string& path,
                                         Problems& problems);

@@ -27,7 +27,8 @@ int ClassOf(int64_t id) {
 }
 
 size_t PayloadChars(int program_class, int sharer_class) {
-  const int bits = kHeaderBits + kClassBits[program_class] + kClassBits[sharer_class] + kShareTimeBits;
+  const int bits =
+      kHeaderBits + kClassBits[program_class] + kClassBits[sharer_class] + kShareTimeBits;
   return static_cast<size_t>((bits + 5) / 6);
 }
 
@@ -149,8 +150,8 @@ std::optional<DecodedShareToken> DecodeShareToken(const std::string& token, cons
   };
   if (token.empty()) return fail("E_TOKEN_LENGTH", "the share token is empty");
   if (token.size() > kShareTokenMaxChars)
-    return fail("E_TOKEN_LENGTH", "a share token has at most 32 characters, got " +
-                                      std::to_string(token.size()));
+    return fail("E_TOKEN_LENGTH",
+                "a share token has at most 32 characters, got " + std::to_string(token.size()));
   for (size_t i = 0; i < token.size(); ++i) {
     if (!IsShareTokenChar(token[i]))
       return fail("E_TOKEN_CHAR", "character " + std::to_string(i) + " (" + Printable(token[i]) +

@@ -13,13 +13,13 @@
 namespace engine {
 
 constexpr int kShareTokenVersion = 1;
-constexpr int kShareMaxKeyId = 7;                  // 3 bits; keys rotate through the slots
-constexpr size_t kShareTokenMaxChars = 32;         // WeChat's scene limit
-constexpr size_t kShareMacChars = 8;               // 48 bits of HMAC-SHA256
+constexpr int kShareMaxKeyId = 7;           // 3 bits; keys rotate through the slots
+constexpr size_t kShareTokenMaxChars = 32;  // WeChat's scene limit
+constexpr size_t kShareMacChars = 8;        // 48 bits of HMAC-SHA256
 constexpr size_t kShareMacBytes = 6;
-constexpr int64_t kShareEpochMs = 1577836800000;   // 2020-01-01T00:00:00Z
+constexpr int64_t kShareEpochMs = 1577836800000;  // 2020-01-01T00:00:00Z
 constexpr int64_t kShareMinuteMs = 60000;
-constexpr int kShareTimeBits = 26;                 // minutes since the epoch: until 2147
+constexpr int kShareTimeBits = 26;  // minutes since the epoch: until 2147
 constexpr int64_t kShareMaxIssuedAtMs =
     kShareEpochMs + ((int64_t{1} << kShareTimeBits) - 1) * kShareMinuteMs;
 constexpr const char* kShareSigningPrefix = "share-token:";

@@ -9,18 +9,24 @@ namespace {
 
 int64_t PeriodStartMs(WithdrawalPeriod p, int64_t now) {
   switch (p) {
-    case WithdrawalPeriod::kWeek: return CstWeekStartMs(now);
-    case WithdrawalPeriod::kMonth: return CstMonthStartMs(now);
-    case WithdrawalPeriod::kDay: break;
+    case WithdrawalPeriod::kWeek:
+      return CstWeekStartMs(now);
+    case WithdrawalPeriod::kMonth:
+      return CstMonthStartMs(now);
+    case WithdrawalPeriod::kDay:
+      break;
   }
   return CstDayStartMs(CstDay(now));
 }
 
 int64_t PeriodEndMs(WithdrawalPeriod p, int64_t now) {
   switch (p) {
-    case WithdrawalPeriod::kWeek: return CstWeekStartMs(now) + 7 * kDayMs;
-    case WithdrawalPeriod::kMonth: return CstNextMonthStartMs(now);
-    case WithdrawalPeriod::kDay: break;
+    case WithdrawalPeriod::kWeek:
+      return CstWeekStartMs(now) + 7 * kDayMs;
+    case WithdrawalPeriod::kMonth:
+      return CstNextMonthStartMs(now);
+    case WithdrawalPeriod::kDay:
+      break;
   }
   return CstDayStartMs(CstDay(now) + 1);
 }
@@ -62,12 +68,14 @@ WithdrawalPreview PreviewWithdrawal(const WithdrawalSettings& s, const Withdrawa
   Fen transferred_today = 0;
   for (const auto& h : a.history) {
     if (h.created_ms >= v.period_start_ms && h.created_ms <= a.now_ms) ++v.period_used;
-    if (h.method == PayoutMethod::kWechatTransfer && h.created_ms >= today && h.created_ms <= a.now_ms)
+    if (h.method == PayoutMethod::kWechatTransfer && h.created_ms >= today &&
+        h.created_ms <= a.now_ms)
       transferred_today = std::min(kMaxAmount, transferred_today + h.net_fen);
   }
 
   const bool offered = Offers(s, a.method);
-  if (!offered) refuse("E_METHOD", "method", std::string(PayoutMethodName(a.method)) + " is not offered");
+  if (!offered)
+    refuse("E_METHOD", "method", std::string(PayoutMethodName(a.method)) + " is not offered");
   if (a.available_fen < s.threshold_fen)
     refuse("E_THRESHOLD", "amount_fen",
            "withdrawals start at " + std::to_string(s.threshold_fen) + " fen available; " +
@@ -77,11 +85,13 @@ WithdrawalPreview PreviewWithdrawal(const WithdrawalSettings& s, const Withdrawa
   if (amount > s.max_fen)
     refuse("E_MAX", "amount_fen", "at most " + std::to_string(s.max_fen) + " fen per withdrawal");
   if (amount > a.available_fen)
-    refuse("E_INSUFFICIENT", "amount_fen", "only " + std::to_string(a.available_fen) + " fen is available");
+    refuse("E_INSUFFICIENT", "amount_fen",
+           "only " + std::to_string(a.available_fen) + " fen is available");
   const bool period_full = v.period_used >= s.max_per_period;
   if (period_full) {
-    refuse("E_FREQUENCY", "", "at most " + std::to_string(s.max_per_period) + " withdrawals per " +
-                                  PeriodName(s.period));
+    refuse(
+        "E_FREQUENCY", "",
+        "at most " + std::to_string(s.max_per_period) + " withdrawals per " + PeriodName(s.period));
     v.changes_at_ms = v.period_resets_ms;
   }
   if (amount > 0 && v.fee_fen >= amount)
@@ -112,8 +122,11 @@ WithdrawalPreview PreviewWithdrawal(const WithdrawalSettings& s, const Withdrawa
       }
       break;
     case PayoutMethod::kBank:
-    case PayoutMethod::kAlipay: v.merchant_confirms = true; break;
-    case PayoutMethod::kShopBalance: break;
+    case PayoutMethod::kAlipay:
+      v.merchant_confirms = true;
+      break;
+    case PayoutMethod::kShopBalance:
+      break;
   }
 
   // The largest amount that passes every amount-bound rule. What arrives (amount - fee) never
@@ -123,8 +136,10 @@ WithdrawalPreview PreviewWithdrawal(const WithdrawalSettings& s, const Withdrawa
     const auto net_of = [&](Fen x) { return std::max<Fen>(0, x - WithdrawalFee(s.fee, x)); };
     while (lo < hi) {
       const Fen mid = lo + (hi - lo + 1) / 2;
-      if (net_of(mid) <= channel_max) lo = mid;
-      else hi = mid - 1;
+      if (net_of(mid) <= channel_max)
+        lo = mid;
+      else
+        hi = mid - 1;
     }
     const Fen n = net_of(lo);
     const Fen channel_min = a.method == PayoutMethod::kRedPacket
@@ -137,11 +152,16 @@ WithdrawalPreview PreviewWithdrawal(const WithdrawalSettings& s, const Withdrawa
 
 const char* PayoutMethodName(PayoutMethod m) {
   switch (m) {
-    case PayoutMethod::kRedPacket: return "red_packet";
-    case PayoutMethod::kWechatTransfer: return "wechat_transfer";
-    case PayoutMethod::kBank: return "bank";
-    case PayoutMethod::kAlipay: return "alipay";
-    case PayoutMethod::kShopBalance: return "shop_balance";
+    case PayoutMethod::kRedPacket:
+      return "red_packet";
+    case PayoutMethod::kWechatTransfer:
+      return "wechat_transfer";
+    case PayoutMethod::kBank:
+      return "bank";
+    case PayoutMethod::kAlipay:
+      return "alipay";
+    case PayoutMethod::kShopBalance:
+      return "shop_balance";
   }
   return "red_packet";
 }
@@ -155,9 +175,12 @@ std::optional<PayoutMethod> ParsePayoutMethod(const std::string& name) {
 
 const char* PeriodName(WithdrawalPeriod p) {
   switch (p) {
-    case WithdrawalPeriod::kWeek: return "week";
-    case WithdrawalPeriod::kMonth: return "month";
-    case WithdrawalPeriod::kDay: break;
+    case WithdrawalPeriod::kWeek:
+      return "week";
+    case WithdrawalPeriod::kMonth:
+      return "month";
+    case WithdrawalPeriod::kDay:
+      break;
   }
   return "day";
 }

@@ -32,7 +32,8 @@ std::optional<engine::WithdrawalSettings> ReadSettings(const Json* j, const std:
         s.methods.push_back(*m);
       }
     }
-    if (ms->empty()) Report(problems, "E_REQUIRED", r.PathOf("methods"), "offer at least one method");
+    if (ms->empty())
+      Report(problems, "E_REQUIRED", r.PathOf("methods"), "offer at least one method");
   }
   s.threshold_fen = r.Amount("threshold_fen", s.threshold_fen).value_or(s.threshold_fen);
   s.min_fen = r.Int("min_fen", 1, kMaxAmount, s.min_fen).value_or(s.min_fen);
@@ -40,15 +41,18 @@ std::optional<engine::WithdrawalSettings> ReadSettings(const Json* j, const std:
   if (s.min_fen > s.max_fen)
     Report(problems, "E_RANGE", r.PathOf("min_fen"), "the minimum is above the maximum");
   const auto period = r.Enum("period", {"day", "week", "month"}, "day").value_or("day");
-  s.period = period == "week" ? WithdrawalPeriod::kWeek
-                              : (period == "month" ? WithdrawalPeriod::kMonth : WithdrawalPeriod::kDay);
+  s.period = period == "week"
+                 ? WithdrawalPeriod::kWeek
+                 : (period == "month" ? WithdrawalPeriod::kMonth : WithdrawalPeriod::kDay);
   s.max_per_period = r.Int("max_per_period", 1, 1000, s.max_per_period).value_or(s.max_per_period);
   if (const Json* fj = r.Raw("fee")) {
     Reader f(*fj, r.PathOf("fee"), problems);
     s.fee.rate_bp = f.Int("rate_bp", 0, kMaxFeeBp, 0).value_or(0);
     s.fee.min_fen = f.Amount("min_fen", 0).value_or(0);
-    if (f.Has("max_fen")) s.fee.max_fen = f.Amount("max_fen");
-    else f.Raw("max_fen");
+    if (f.Has("max_fen"))
+      s.fee.max_fen = f.Amount("max_fen");
+    else
+      f.Raw("max_fen");
     if (s.fee.max_fen && *s.fee.max_fen < s.fee.min_fen)
       Report(problems, "E_RANGE", f.PathOf("max_fen"), "the fee's maximum is below its minimum");
     f.Finish();
@@ -60,8 +64,10 @@ std::optional<engine::WithdrawalSettings> ReadSettings(const Json* j, const std:
 
 void WriteSettings(JsonWriter& w, const engine::WithdrawalSettings& s) {
   w.Obj().Key("fee").Obj().Key("max_fen");
-  if (s.fee.max_fen) w.Int(*s.fee.max_fen);
-  else w.Null();
+  if (s.fee.max_fen)
+    w.Int(*s.fee.max_fen);
+  else
+    w.Null();
   w.Field("min_fen", s.fee.min_fen).Field("rate_bp", s.fee.rate_bp).End();
   w.Field("max_fen", s.max_fen).Field("max_per_period", s.max_per_period).Key("methods").Arr();
   for (auto m : s.methods) w.Str(PayoutMethodName(m));
@@ -74,8 +80,10 @@ void WriteSettings(JsonWriter& w, const engine::WithdrawalSettings& s) {
 
 void OptInt(JsonWriter& w, Name key, const std::optional<int64_t>& v) {
   w.Key(key);
-  if (v) w.Int(*v);
-  else w.Null();
+  if (v)
+    w.Int(*v);
+  else
+    w.Null();
 }
 
 }  // namespace
@@ -121,8 +129,11 @@ std::string PreviewWithdrawal(const std::string& text) {
   a.available_fen = r.Amount("available_fen").value_or(0);
   a.amount_fen = r.Amount("amount_fen").value_or(0);
   if (auto m = r.Str("method", std::nullopt, 32)) {
-    if (auto pm = ParsePayoutMethod(*m)) a.method = *pm;
-    else Report(problems, "E_ENUM", "method", "must be one of: red_packet, wechat_transfer, bank, alipay, shop_balance");
+    if (auto pm = ParsePayoutMethod(*m))
+      a.method = *pm;
+    else
+      Report(problems, "E_ENUM", "method",
+             "must be one of: red_packet, wechat_transfer, bank, alipay, shop_balance");
   }
   a.now_ms = r.Int("now_ms", 0, kTimeLimitMs - 1).value_or(0);
   a.real_name = r.Bool("real_name", false).value_or(false);
@@ -132,8 +143,10 @@ std::string PreviewWithdrawal(const std::string& text) {
       PastWithdrawal p;
       p.created_ms = h.Int("created_ms", 0, kTimeLimitMs - 1).value_or(0);
       const auto m = h.Str("method", std::nullopt, 32);
-      if (m && !ParsePayoutMethod(*m)) Report(problems, "E_ENUM", h.PathOf("method"), "unknown method");
-      p.method = m ? ParsePayoutMethod(*m).value_or(PayoutMethod::kRedPacket) : PayoutMethod::kRedPacket;
+      if (m && !ParsePayoutMethod(*m))
+        Report(problems, "E_ENUM", h.PathOf("method"), "unknown method");
+      p.method =
+          m ? ParsePayoutMethod(*m).value_or(PayoutMethod::kRedPacket) : PayoutMethod::kRedPacket;
       p.net_fen = h.Amount("net_fen").value_or(0);
       h.Finish();
       a.history.push_back(p);

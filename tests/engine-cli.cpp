@@ -4,9 +4,8 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "entry_points.h"
 

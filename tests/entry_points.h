@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "api.h"
-#include "share_api.h"
-#include "gate_api.h"
+#include "application_api.h"
 #include "attribution_api.h"
 #include "format_api.h"
+#include "gate_api.h"
+#include "share_api.h"
 #include "withdrawal_api.h"
-#include "application_api.h"
 
 namespace fuzzing {
 using EntryPoint = std::string (*)(const std::string&);

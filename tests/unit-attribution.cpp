@@ -3,7 +3,6 @@
 // decision carries a known reason, a step-by-step run equals a replay, and a state cut down to the
 // one customer an event touches gives the same decision as the whole state (lazy switch effects).
 #include <catch2/catch.hpp>
-
 #include <map>
 #include <random>
 #include <set>
@@ -51,25 +50,49 @@ json RandomSettings(Rng& r) {
 
 json InitialState() {
   return {{"distributors",
-           {{{"id", 1}}, {{"id", 2}, {"inviter_id", 1}}, {{"id", 3}, {"inviter_id", 2}},
-            {{"id", 4}}, {{"id", 5}, {"inviter_id", 4}}}}};
+           {{{"id", 1}},
+            {{"id", 2}, {"inviter_id", 1}},
+            {{"id", 3}, {"inviter_id", 2}},
+            {{"id", 4}},
+            {{"id", 5}, {"inviter_id", 4}}}}};
 }
 
 json RandomEvent(Rng& r, int64_t& t, const std::vector<int64_t>& distributors) {
   t += r.Chance(20) ? 0 : r.Below(3 * D);
-  const auto person = [&] { return r.Chance(70) ? 100 + r.Below(12) : distributors[r.Below(distributors.size())]; };
+  const auto person = [&] {
+    return r.Chance(70) ? 100 + r.Below(12) : distributors[r.Below(distributors.size())];
+  };
   const auto dist = [&] { return distributors[r.Below(distributors.size())]; };
   switch (r.Below(12)) {
-    case 0: case 1: case 2:
+    case 0:
+    case 1:
+    case 2:
       return {{"type", "visit"}, {"customer_id", person()}, {"sharer_id", dist()}, {"at_ms", t}};
-    case 3: return {{"type", "register"}, {"customer_id", person()}, {"at_ms", t}};
-    case 4: case 5: return {{"type", "order"}, {"customer_id", person()}, {"at_ms", t}};
-    case 6: return {{"type", "rebind"}, {"customer_id", person()}, {"distributor_id", dist()}, {"at_ms", t}};
-    case 7: return {{"type", "unbind"}, {"customer_id", person()}, {"at_ms", t}};
-    case 8: return {{"type", "switch_mode"}, {"to", r.Chance(50) ? "relation_first" : "sharer_first"}, {"at_ms", t}};
-    case 9: return {{"type", "switch_auto_unbind"}, {"to", r.Chance(50) ? "never" : "on_expiry"}, {"at_ms", t}};
-    case 10: return {{"type", "set_inviter"}, {"distributor_id", dist()}, {"inviter_id", dist()}, {"at_ms", t}};
-    default: return {{"type", "tick"}, {"at_ms", t}};
+    case 3:
+      return {{"type", "register"}, {"customer_id", person()}, {"at_ms", t}};
+    case 4:
+    case 5:
+      return {{"type", "order"}, {"customer_id", person()}, {"at_ms", t}};
+    case 6:
+      return {
+          {"type", "rebind"}, {"customer_id", person()}, {"distributor_id", dist()}, {"at_ms", t}};
+    case 7:
+      return {{"type", "unbind"}, {"customer_id", person()}, {"at_ms", t}};
+    case 8:
+      return {{"type", "switch_mode"},
+              {"to", r.Chance(50) ? "relation_first" : "sharer_first"},
+              {"at_ms", t}};
+    case 9:
+      return {{"type", "switch_auto_unbind"},
+              {"to", r.Chance(50) ? "never" : "on_expiry"},
+              {"at_ms", t}};
+    case 10:
+      return {{"type", "set_inviter"},
+              {"distributor_id", dist()},
+              {"inviter_id", dist()},
+              {"at_ms", t}};
+    default:
+      return {{"type", "tick"}, {"at_ms", t}};
   }
 }
 
@@ -111,9 +134,10 @@ TEST_CASE("every reason code is distinct") {
 }
 
 TEST_CASE("a failed step returns only errors, never a state") {
-  const json req = {{"settings", {{"program", {{"kind", "distribution"}, {"rates_bp", {1000}}}}}},
-                    {"state", InitialState()},
-                    {"event", {{"type", "visit"}, {"customer_id", 9}, {"sharer_id", 77}, {"at_ms", 1}}}};
+  const json req = {
+      {"settings", {{"program", {{"kind", "distribution"}, {"rates_bp", {1000}}}}}},
+      {"state", InitialState()},
+      {"event", {{"type", "visit"}, {"customer_id", 9}, {"sharer_id", 77}, {"at_ms", 1}}}};
   const json out = Call(engine::api::AttributionStep, req);
   CHECK(out["ok"] == false);
   CHECK_FALSE(out.contains("state"));
@@ -152,8 +176,9 @@ TEST_CASE("property: random event sequences keep the invariants (fixed seed)") {
       }
 
       // The same event against only the customer it touches decides the same.
-      const json cut = Call(engine::api::AttributionStep,
-                            {{"settings", settings}, {"state", CutDown(state, event)}, {"event", event}});
+      const json cut =
+          Call(engine::api::AttributionStep,
+               {{"settings", settings}, {"state", CutDown(state, event)}, {"event", event}});
       REQUIRE(cut["ok"] == true);
       CHECK(cut["decision"] == out["decision"]);
 
@@ -168,14 +193,17 @@ TEST_CASE("property: random event sequences keep the invariants (fixed seed)") {
         now.insert(id);
         CHECK(d["inviter_id"] != d["id"]);
         auto it = inviters.find(id);
-        if (it != inviters.end()) CHECK(d["inviter_id"] == it->second);
-        else if (d["inviter_id"].is_number()) inviters[id] = d["inviter_id"].get<int64_t>();
+        if (it != inviters.end())
+          CHECK(d["inviter_id"] == it->second);
+        else if (d["inviter_id"].is_number())
+          inviters[id] = d["inviter_id"].get<int64_t>();
       }
       for (const auto& [id, inv] : inviters) CHECK(now.count(id) == 1);
     }
     // An auditor's replay of the whole log reaches the same state.
-    const json replay = Call(engine::api::ReplayEvents,
-                             {{"settings", settings}, {"state", InitialState()}, {"events", events}});
+    const json replay =
+        Call(engine::api::ReplayEvents,
+             {{"settings", settings}, {"state", InitialState()}, {"events", events}});
     REQUIRE(replay["ok"] == true);
     CHECK(replay["state"] == state);
   }
@@ -188,7 +216,8 @@ TEST_CASE("property: random event sequences keep the invariants (fixed seed)") {
 }
 
 TEST_CASE("an order's beneficiary input feeds the commission engine unchanged") {
-  const json settings = {{"program", {{"kind", "distribution"}, {"depth", 3}, {"rates_bp", {1000, 500, 300}}}}};
+  const json settings = {
+      {"program", {{"kind", "distribution"}, {"depth", 3}, {"rates_bp", {1000, 500, 300}}}}};
   json state = InitialState();
   state["customers"] = {{{"id", 100}, {"binding", {{"distributor_id", 3}, {"since_ms", 0}}}}};
   json req = {{"settings", settings}, {"state", state}};
@@ -205,11 +234,10 @@ TEST_CASE("an order's beneficiary input feeds the commission engine unchanged") 
 TEST_CASE("a state survives its own round trip") {
   const json settings = {{"program", {{"kind", "distribution"}, {"rates_bp", {1000}}}},
                          {"auto_unbind", "on_expiry"}};
-  const json events = {
-      {{"type", "visit"}, {"customer_id", 100}, {"sharer_id", 3}, {"at_ms", 1000}},
-      {{"type", "switch_mode"}, {"to", "sharer_first"}, {"at_ms", 2000}},
-      {{"type", "switch_auto_unbind"}, {"to", "never"}, {"at_ms", 3000}},
-      {{"type", "register"}, {"customer_id", 100}, {"at_ms", 4000}}};
+  const json events = {{{"type", "visit"}, {"customer_id", 100}, {"sharer_id", 3}, {"at_ms", 1000}},
+                       {{"type", "switch_mode"}, {"to", "sharer_first"}, {"at_ms", 2000}},
+                       {{"type", "switch_auto_unbind"}, {"to", "never"}, {"at_ms", 3000}},
+                       {{"type", "register"}, {"customer_id", 100}, {"at_ms", 4000}}};
   const json a = Call(engine::api::ReplayEvents,
                       {{"settings", settings}, {"state", InitialState()}, {"events", events}});
   REQUIRE(a["ok"] == true);

@@ -2,10 +2,8 @@
 // must come back as {"ok":false} with its own stable code at the offending field's JSON path,
 // through the same JSON entry points the module exports.
 #include <catch2/catch.hpp>
-
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "api.h"
 
@@ -25,7 +23,8 @@ const json kCampaign = {{"kind", "campaign"},
                         {"product", {{"name", "tea"}, {"price_fen", 9900}, {"stock", 100}}}};
 
 json Preview(const json& program, const json& order) {
-  return json::parse(engine::api::PreviewOrder(json{{"program", program}, {"order", order}}.dump()));
+  return json::parse(
+      engine::api::PreviewOrder(json{{"program", program}, {"order", order}}.dump()));
 }
 json Validate(const json& program) {
   return json::parse(engine::api::ValidateProgram(json{{"program", program}}.dump()));
@@ -63,8 +62,9 @@ json Budget(const json& program, int64_t balance, const json& events) {
 
 TEST_CASE("E_JSON_PARSE: malformed JSON, at the request") {
   for (const char* text : {"{\"program\":", "", "{'a':1}", "[1,]", "{\"a\":1} x", "1e999"})
-    for (auto fn : {engine::api::ValidateProgram, engine::api::PreviewOrder, engine::api::PreviewBatch,
-                    engine::api::PreviewGrades, engine::api::PreviewRefund, engine::api::PreviewBudget})
+    for (auto fn :
+         {engine::api::ValidateProgram, engine::api::PreviewOrder, engine::api::PreviewBatch,
+          engine::api::PreviewGrades, engine::api::PreviewRefund, engine::api::PreviewBudget})
       ExpectError(json::parse(fn(text)), "E_JSON_PARSE", "");
 }
 
@@ -83,8 +83,9 @@ TEST_CASE("E_TYPE: wrong types, at the field") {
   o["distributors"][1] = 5;
   ExpectError(Preview(kProgram, o), "E_TYPE", "order.distributors[1]");
   ExpectError(Preview(kProgram, json::array()), "E_TYPE", "order");
-  ExpectError(json::parse(engine::api::PreviewBatch(json{{"program", kProgram}, {"orders", 1}}.dump())),
-              "E_TYPE", "orders");
+  ExpectError(
+      json::parse(engine::api::PreviewBatch(json{{"program", kProgram}, {"orders", 1}}.dump())),
+      "E_TYPE", "orders");
 }
 
 TEST_CASE("E_REQUIRED: a missing field, at its path") {
@@ -136,7 +137,8 @@ TEST_CASE("E_RANGE: 2^60 and other out-of-range numbers") {
   const json refund = {{"program", kProgram},
                        {"line", {{"amount", 10}, {"item_paid_fen", 0}, {"basis", "fixed"}}},
                        {"refunds", json::array()}};
-  ExpectError(json::parse(engine::api::PreviewRefund(refund.dump())), "E_RANGE", "line.item_paid_fen");
+  ExpectError(json::parse(engine::api::PreviewRefund(refund.dump())), "E_RANGE",
+              "line.item_paid_fen");
 }
 
 TEST_CASE("E_ENUM: a value outside its list") {
@@ -212,8 +214,9 @@ TEST_CASE("E_RATE_SUM_CAP: rates that can add up to more than 50 % on one item")
   p = {{"kind", "distribution"},
        {"depth", 2},
        {"rates_bp", {1000, 1000}},
-       {"grades", {{{"id", "a"}, {"rates_bp", {4000, nullptr}}},
-                   {{"id", "b"}, {"rates_bp", {nullptr, 1500}}, {"thresholds", {{"paid_orders", 1}}}}}}};
+       {"grades",
+        {{{"id", "a"}, {"rates_bp", {4000, nullptr}}},
+         {{"id", "b"}, {"rates_bp", {nullptr, 1500}}, {"thresholds", {{"paid_orders", 1}}}}}}};
   ExpectError(Validate(p), "E_RATE_SUM_CAP", "program.rates_bp");
   p = kProgram;
   p["products"] = {{{"product_id", "tea"}, {"rates_bp", {4300, nullptr, nullptr}}}};
@@ -224,7 +227,8 @@ TEST_CASE("E_RATE_SUM_CAP: rates that can add up to more than 50 % on one item")
 }
 
 TEST_CASE("E_REWARD_MODE: points and balance are fixed per unit only") {
-  json p = {{"kind", "distribution"}, {"reward", "points"}, {"mode", "rate"}, {"per_unit_points", {10}}};
+  json p = {
+      {"kind", "distribution"}, {"reward", "points"}, {"mode", "rate"}, {"per_unit_points", {10}}};
   ExpectError(Validate(p), "E_REWARD_MODE", "program.mode");
   p["reward"] = "balance";
   p.erase("per_unit_points");
@@ -298,7 +302,8 @@ TEST_CASE("E_TIME_ORDER: a campaign ends after it starts") {
 
 TEST_CASE("E_CHAIN_CYCLE: the inviter relation must be a tree") {
   json o = kOrder;
-  o["distributors"] = {{{"id", 7}, {"inviter_id", 5}}, {{"id", 5}, {"inviter_id", 3}},
+  o["distributors"] = {{{"id", 7}, {"inviter_id", 5}},
+                       {{"id", 5}, {"inviter_id", 3}},
                        {{"id", 3}, {"inviter_id", 7}}};
   ExpectError(Preview(kProgram, o), "E_CHAIN_CYCLE", "order.distributors[2].inviter_id");
   o["distributors"] = {{{"id", 7}, {"inviter_id", 7}}};
@@ -315,14 +320,18 @@ TEST_CASE("E_UNKNOWN_DISTRIBUTOR: the chain names someone the order does not lis
 }
 
 TEST_CASE("E_OVERFLOW: a commission past 2^53-1") {
-  const json p = {{"kind", "distribution"}, {"mode", "fixed"}, {"per_unit_fen", {int64_t{1} << 40}}};
+  const json p = {
+      {"kind", "distribution"}, {"mode", "fixed"}, {"per_unit_fen", {int64_t{1} << 40}}};
   json o = kOrder;
   o["items"][0]["units"] = 1000000;
   ExpectError(Preview(p, o), "E_OVERFLOW", "order.items[0].units");
   // Uncapped points over many items: the order's total overflows, reported on the items.
-  const json pts = {{"kind", "distribution"}, {"depth", 3}, {"reward", "points"}, {"mode", "fixed"},
-                    {"per_unit_points", {(int64_t{1} << 53) - 1, (int64_t{1} << 53) - 1,
-                                         (int64_t{1} << 53) - 1}}};
+  const json pts = {{"kind", "distribution"},
+                    {"depth", 3},
+                    {"reward", "points"},
+                    {"mode", "fixed"},
+                    {"per_unit_points",
+                     {(int64_t{1} << 53) - 1, (int64_t{1} << 53) - 1, (int64_t{1} << 53) - 1}}};
   o = kOrder;
   o["distributors"][1]["inviter_id"] = 3;
   o["distributors"].push_back({{"id", 3}});
@@ -332,9 +341,10 @@ TEST_CASE("E_OVERFLOW: a commission past 2^53-1") {
 }
 
 TEST_CASE("E_REFUND_EXCEEDS: refunds past what was paid") {
-  const json req = {{"program", kProgram},
-                    {"line", {{"amount", 990}, {"item_paid_fen", 9900}, {"basis", "rate"}, {"rate_bp", 1000}}},
-                    {"refunds", {{{"amount_fen", 5000}}, {{"amount_fen", 5000}}}}};
+  const json req = {
+      {"program", kProgram},
+      {"line", {{"amount", 990}, {"item_paid_fen", 9900}, {"basis", "rate"}, {"rate_bp", 1000}}},
+      {"refunds", {{{"amount_fen", 5000}}, {{"amount_fen", 5000}}}}};
   ExpectError(json::parse(engine::api::PreviewRefund(req.dump())), "E_REFUND_EXCEEDS",
               "refunds[1].amount_fen");
 }
@@ -346,13 +356,16 @@ TEST_CASE("E_KIND: a budget belongs to a campaign") {
 TEST_CASE("budget refusals: E_BUDGET_SHORT, E_STATE, E_STOCK, E_OVERFLOW per event") {
   // 100 units x 500 fen = 50000 fen to freeze.
   ExpectRefused(Budget(kCampaign, 49999, {{{"type", "publish"}}}), 0, "E_BUDGET_SHORT");
-  ExpectRefused(Budget(kCampaign, 50000, {{{"type", "publish"}}, {{"type", "add_stock"}, {"units", 1}}}),
-                1, "E_BUDGET_SHORT");
-  ExpectRefused(Budget(kCampaign, 50000, {{{"type", "publish"}}, {{"type", "publish"}}}), 1, "E_STATE");
+  ExpectRefused(
+      Budget(kCampaign, 50000, {{{"type", "publish"}}, {{"type", "add_stock"}, {"units", 1}}}), 1,
+      "E_BUDGET_SHORT");
+  ExpectRefused(Budget(kCampaign, 50000, {{{"type", "publish"}}, {{"type", "publish"}}}), 1,
+                "E_STATE");
   ExpectRefused(Budget(kCampaign, 50000, {{{"type", "sale"}, {"units", 1}}}), 0, "E_STATE");
-  ExpectRefused(Budget(kCampaign, 50000, {{{"type", "remove_stock"}, {"units", 101}}}), 0, "E_STOCK");
-  ExpectRefused(Budget(kCampaign, 0, {{{"type", "add_stock"}, {"units", (int64_t{1} << 53) - 1}}}), 0,
-                "E_OVERFLOW");
+  ExpectRefused(Budget(kCampaign, 50000, {{{"type", "remove_stock"}, {"units", 101}}}), 0,
+                "E_STOCK");
+  ExpectRefused(Budget(kCampaign, 0, {{{"type", "add_stock"}, {"units", (int64_t{1} << 53) - 1}}}),
+                0, "E_OVERFLOW");
   // A refused event changes nothing.
   const json got = Budget(kCampaign, 49999, {{{"type", "publish"}}});
   CHECK(got["final"]["balance_fen"] == 49999);

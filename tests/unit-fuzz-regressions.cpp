@@ -1,9 +1,8 @@
 // Inputs that once troubled an entry point (tests/fuzz/regressions/*) run through every entry
 // point: each must answer with JSON that has a boolean "ok" and, when false, coded errors.
-#include <catch2/catch.hpp>
-
 #include <dirent.h>
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 

@@ -1,9 +1,8 @@
 // Gates, the password lock and pass, the countdown and the ticker texts, through the C++ functions
 // and the JSON entry points. The golden vectors (tests/vectors/gates.json) hold the examples; here
 // are the properties over many random contexts (fixed seed) and the edges that need loops.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <random>
 #include <set>
 
@@ -27,7 +26,9 @@ constexpr int64_t kMin = 60000;
 // Unlike std::uniform_int_distribution, the same numbers on every standard library.
 struct Rng {
   std::mt19937_64 g{20260101};
-  int64_t In(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(g() % uint64_t(hi - lo + 1)); }
+  int64_t In(int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(g() % uint64_t(hi - lo + 1));
+  }
   bool Coin() { return g() & 1; }
 };
 
@@ -224,8 +225,9 @@ TEST_CASE("ticker: masking never reveals more than the first character") {
   CHECK(engine::MaskName("张") == "张**");
   CHECK(engine::MaskName("\xE3\x80\x80王五") == "王**");
   CHECK(engine::MaskName("   ") == "匿名用户");
-  CHECK(engine::MaskName("\xFF\xFE" "ab") == "匿名用户");      // not UTF-8
-  CHECK(engine::MaskName("\xE5\xBC") == "匿名用户");        // cut in the middle of 张
+  CHECK(engine::MaskName("\xFF\xFE"
+                         "ab") == "匿名用户");        // not UTF-8
+  CHECK(engine::MaskName("\xE5\xBC") == "匿名用户");  // cut in the middle of 张
   CHECK(engine::MaskName("\xF0\x9F\x90\xB1") == "\xF0\x9F\x90\xB1**");
   CHECK(engine::AgoFrom(S, S + 3 * kMin + 59999).text == "3分钟前");
   CHECK(engine::ParticipantsText(99999) == "9.9万人参与");

@@ -2,7 +2,6 @@
 // manual grade kept, nothing shown with one grade. Random statistics with a fixed seed check that
 // the grade fed back into the next evaluation never goes down, whatever the numbers do.
 #include <catch2/catch.hpp>
-
 #include <random>
 
 #include "grades.h"
@@ -101,7 +100,8 @@ TEST_CASE("property: fed back, the automatic grade never goes down (fixed seed)"
       CHECK(now >= highest);
       highest = now;
       grade = r.grade;
-      for (const auto& t : r.progress) CHECK(t.missing == (t.current >= t.target ? 0 : t.target - t.current));
+      for (const auto& t : r.progress)
+        CHECK(t.missing == (t.current >= t.target ? 0 : t.target - t.current));
     }
   }
 }

@@ -1,19 +1,17 @@
 // The JSON plumbing under every entry point: the streaming writer must give nlohmann's exact text,
 // and the program cache (keyed by the program's raw text) must never change an answer.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "api.h"
 #include "entry_points.h"
-#include "vectors.h"
 #include "json_reader.h"
 #include "json_writer.h"
 #include "program.h"
+#include "vectors.h"
 
 using nlohmann::json;
 
@@ -50,14 +48,22 @@ TEST_CASE("JsonWriter writes nlohmann's compact dump, escapes included") {
 
 TEST_CASE("JsonWriter writes characters outside ASCII as nlohmann's ensure_ascii does") {
   engine::JsonWriter w;
-  w.Arr().Str(std::string("\xC2\xA5" "9.90 \xE8\x8C\xB6 \xF0\x9F\x98\x80")).Yuan(-1234).End();
+  w.Arr()
+      .Str(std::string("\xC2\xA5"
+                       "9.90 \xE8\x8C\xB6 \xF0\x9F\x98\x80"))
+      .Yuan(-1234)
+      .End();
   CHECK(w.Text() == R"(["\u00a59.90 \u8336 \ud83d\ude00","-\u00a512.34"])");
-  CHECK(json::parse(R"("\u00a59.90 \u8336 \ud83d\ude00")") == "\xC2\xA5" "9.90 \xE8\x8C\xB6 \xF0\x9F\x98\x80");
+  CHECK(json::parse(R"("\u00a59.90 \u8336 \ud83d\ude00")") ==
+        "\xC2\xA5"
+        "9.90 \xE8\x8C\xB6 \xF0\x9F\x98\x80");
 }
 
 TEST_CASE("JsonWriter replaces invalid UTF-8 as DumpJson does") {
-  for (const std::string& bad : {std::string("a\xff" "b"), std::string("\xe8\x8c"), std::string("\xc0\xaf"),
-                                std::string("\xed\xa0\x80"), std::string("ok\xf4\x90\x80\x80")}) {
+  for (const std::string& bad : {std::string("a\xff"
+                                             "b"),
+                                 std::string("\xe8\x8c"), std::string("\xc0\xaf"),
+                                 std::string("\xed\xa0\x80"), std::string("ok\xf4\x90\x80\x80")}) {
     engine::JsonWriter w;
     w.Str(bad);
     CHECK(w.Text() == engine::DumpJson(json(bad)));
@@ -65,7 +71,9 @@ TEST_CASE("JsonWriter replaces invalid UTF-8 as DumpJson does") {
 }
 
 TEST_CASE("MemberText finds the raw text of one member, or gives up") {
-  const auto TopLevelMemberText = [](const std::string& s, const char* k) { return engine::MemberText(s, {k}); };
+  const auto TopLevelMemberText = [](const std::string& s, const char* k) {
+    return engine::MemberText(s, {k});
+  };
   CHECK(TopLevelMemberText(R"({"program":{"a":[1,"}]\"{"]},"order":2})", "program") ==
         R"({"a":[1,"}]\"{"]})");
   CHECK(TopLevelMemberText(" \n{ \"x\" : \"p\\\"\" , \"program\" :\t[ 1 , 2 ] }", "program") ==
@@ -103,20 +111,27 @@ TEST_CASE("the program cache never changes an answer") {
   CHECK(Amount(Preview(request(kTen))) == 1000);
   CHECK(Amount(Preview(R"({"program":)" + kTen + R"(,"program":)" + kTwenty + R"(,"order":)" +
                        kOrder + "}")) == 2000);
-  CHECK(Amount(Preview(R"({"program":)" + kTen + R"(,"progr\u0061m":)" + kTwenty +
-                       R"(,"order":)" + kOrder + "}")) == 2000);
+  CHECK(Amount(Preview(R"({"program":)" + kTen + R"(,"progr\u0061m":)" + kTwenty + R"(,"order":)" +
+                       kOrder + "}")) == 2000);
   // A cached program still answers for the request it comes in: an unknown key is still refused.
   CHECK(Preview(request(kTen).substr(0, request(kTen).size() - 1) + R"(,"x":1})")["ok"] == false);
   // An invalid program is never cached: the same text fails again with the same errors.
-  const std::string bad = request(R"({"kind":"distribution","rates_bp":[6000]})");
-  CHECK(Preview(bad) == Preview(bad));
-  CHECK(Preview(bad)["errors"][0]["code"] == "E_RATE_CAP");
+  const std::string bad_program = R"({"kind":"distribution","rates_bp":[6000]})";
+  const std::string bad = request(bad_program);
+  const json first = Preview(bad);
+  REQUIRE(first["ok"] == false);
+  CHECK(first["errors"][0]["code"] == "E_RATE_CAP");
+  CHECK(engine::CachedProgram(bad_program) == nullptr);
+  CHECK(Preview(bad) == first);
+  // A valid one is, by its exact text: the check above can see a cached program.
+  CHECK(engine::CachedProgram(kTen) != nullptr);
 }
 
 TEST_CASE("with the program cache off and on, every request gets the same answer") {
   const std::string a = R"({"kind":"distribution","depth":2,"rates_bp":[1000,500]})";
   const std::string b = R"({"kind":"distribution","rates_bp":[700],"rounding":"half_up"})";
-  const std::string order = R"({"buyer_id":10,"bound_distributor_id":7,"distributors":[{"id":7,"inviter_id":5},{"id":5}],"items":[{"paid_fen":9999}]})";
+  const std::string order =
+      R"({"buyer_id":10,"bound_distributor_id":7,"distributors":[{"id":7,"inviter_id":5},{"id":5}],"items":[{"paid_fen":9999}]})";
   std::vector<std::string> texts;
   for (const auto& p : {a, b, std::string(R"({"kind":"distribution","rates_bp":[6000]})")}) {
     const std::string good = R"({"program":)" + p + R"(,"order":)" + order + "}";
@@ -124,8 +139,10 @@ TEST_CASE("with the program cache off and on, every request gets the same answer
     texts.push_back(" \n" + good + "\n ");
     texts.push_back("\xEF\xBB\xBF" + good);
     texts.push_back(R"({"order":)" + order + R"(,"program":)" + p + "}");
-    texts.push_back(R"({"program":)" + p + R"(,"program":)" + (p == a ? b : a) + R"(,"order":)" + order + "}");
-    texts.push_back(R"({"program":)" + p + R"(,"progr\u0061m":)" + b + R"(,"order":)" + order + "}");
+    texts.push_back(R"({"program":)" + p + R"(,"program":)" + (p == a ? b : a) + R"(,"order":)" +
+                    order + "}");
+    texts.push_back(R"({"program":)" + p + R"(,"progr\u0061m":)" + b + R"(,"order":)" + order +
+                    "}");
     texts.push_back(R"({"program":)" + p + R"(,"order":)" + order + "}x");
     texts.push_back(R"({"program":)" + p + R"(,"order":)" + order + "},{}");
     texts.push_back(R"({"program":)" + p + R"(,"order":)" + order);
@@ -166,13 +183,14 @@ TEST_CASE("every entry point answers every vector request the same with the cach
   // Requests of every golden vector, and each with its program's text repeated in a second,
   // different request, so that hits, misses and nested programs (settings.program) all occur.
   std::vector<std::pair<fuzzing::EntryPoint, std::string>> calls;
-  for (const char* file : {"application", "attribution", "budget", "commission", "gates", "grades", "program",
-                           "refund", "share", "withdrawal", "format"}) {
+  for (const char* file : {"application", "attribution", "budget", "commission", "gates", "grades",
+                           "program", "refund", "share", "withdrawal", "format"}) {
     const json doc = testutil::LoadVectors(file);
     for (const auto& c : doc["cases"]) {
       for (const auto& [name, fn] : fuzzing::EntryPoints()) {
         if (c["fn"] != name) continue;
-        const std::string req = c["request"].is_string() ? c["request"].get<std::string>() : c["request"].dump();
+        const std::string req =
+            c["request"].is_string() ? c["request"].get<std::string>() : c["request"].dump();
         calls.push_back({fn, req});
         calls.push_back({fn, " " + req});  // the same program text inside another request text
       }
@@ -185,7 +203,8 @@ TEST_CASE("every entry point answers every vector request the same with the cach
   // Answers are ASCII (DumpJson): the facade decodes them as such.
   for (size_t i = 0; i < calls.size(); ++i) {
     INFO(calls[i].second);
-    CHECK(std::all_of(expect[i].begin(), expect[i].end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+    CHECK(std::all_of(expect[i].begin(), expect[i].end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
   }
   engine::SetProgramCacheForTesting(true);
   for (int pass = 0; pass < 2; ++pass)

@@ -12,7 +12,8 @@ TEST_CASE("region: structure") {
   CHECK(CheckRegion("440305") == RegionCheck::kOk);
   CHECK(CheckRegion("110000") == RegionCheck::kOk);
   CHECK(CheckRegion("820001") == RegionCheck::kOk);
-  for (const char* bad : {"", "44030", "4403050", "44 305", "44030a", "-44030", "+44030", "４４０３０５"})
+  for (const char* bad :
+       {"", "44030", "4403050", "44 305", "44030a", "-44030", "+44030", "４４０３０５"})
     CHECK(CheckRegion(bad) == RegionCheck::kMalformed);
   for (const char* unknown : {"000000", "100000", "160000", "200000", "470000", "990101", "720000"})
     CHECK(CheckRegion(unknown) == RegionCheck::kUnknown);
@@ -56,7 +57,8 @@ TEST_CASE("region: an allowed code admits itself and its descendants only") {
 
 TEST_CASE("region: list validation reports every bad code with its index") {
   engine::Problems pr;
-  engine::ValidateRegionList({"440300", "4403", "990000", "440300", "110000"}, "p.allowed_regions", pr);
+  engine::ValidateRegionList({"440300", "4403", "990000", "440300", "110000"}, "p.allowed_regions",
+                             pr);
   REQUIRE(pr.size() == 3);
   CHECK(pr[0].code == "E_REGION");
   CHECK(pr[0].path == "p.allowed_regions[1]");

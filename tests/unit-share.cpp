@@ -2,7 +2,6 @@
 // file holds the properties: every id/time round-trips in at most 32 scene-safe characters, and
 // every damaged token is refused with a reason or decodes to a different signed text.
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <map>
 #include <random>
@@ -23,7 +22,9 @@ json Call(std::string (*fn)(const std::string&), const json& req) {
   return json::parse(fn(req.dump()));
 }
 
-std::string Code(const json& r) { return r.value("ok", true) ? "" : r["errors"][0]["code"].get<std::string>(); }
+std::string Code(const json& r) {
+  return r.value("ok", true) ? "" : r["errors"][0]["code"].get<std::string>();
+}
 
 // Ids spread over every size class: a random bit length first, then a random value of that length.
 int64_t RandomId(std::mt19937_64& rng) {
@@ -41,8 +42,10 @@ std::string RandomMacHex(std::mt19937_64& rng) {
 }
 
 std::string Token(int key_id, int64_t program, int64_t sharer, int64_t at, const std::string& mac) {
-  const json r = Call(engine::api::EncodeShareToken, {{"key_id", key_id}, {"program_id", program},
-                                                      {"sharer_id", sharer}, {"issued_at_ms", at},
+  const json r = Call(engine::api::EncodeShareToken, {{"key_id", key_id},
+                                                      {"program_id", program},
+                                                      {"sharer_id", sharer},
+                                                      {"issued_at_ms", at},
                                                       {"mac_hex", mac}});
   REQUIRE(r["ok"] == true);
   return r["token"].get<std::string>();
@@ -59,7 +62,8 @@ std::string Pack(std::vector<std::pair<uint64_t, int>> fields) {
     for (int i = w - 1; i >= 0; --i) bits.push_back(((v >> i) & 1) ? '1' : '0');
   while (bits.size() % 6) bits.push_back('0');
   std::string out;
-  for (size_t i = 0; i < bits.size(); i += 6) out.push_back(kAlphabet[std::stoul(bits.substr(i, 6), nullptr, 2)]);
+  for (size_t i = 0; i < bits.size(); i += 6)
+    out.push_back(kAlphabet[std::stoul(bits.substr(i, 6), nullptr, 2)]);
   return out;
 }
 
@@ -70,9 +74,10 @@ TEST_CASE("share tokens round-trip in at most 32 scene-safe characters (property
   for (int i = 0; i < 1500; ++i) {
     const int key_id = static_cast<int>(rng() % 8);
     const int64_t program = RandomId(rng), sharer = RandomId(rng);
-    const int64_t at = engine::kShareEpochMs +
-                       static_cast<int64_t>(rng() % static_cast<uint64_t>(engine::kShareMaxIssuedAtMs -
-                                                                           engine::kShareEpochMs + 1));
+    const int64_t at =
+        engine::kShareEpochMs +
+        static_cast<int64_t>(
+            rng() % static_cast<uint64_t>(engine::kShareMaxIssuedAtMs - engine::kShareEpochMs + 1));
     const std::string mac = RandomMacHex(rng);
     const std::string token = Token(key_id, program, sharer, at, mac);
     INFO(token << " program " << program << " sharer " << sharer << " at " << at);
@@ -114,9 +119,9 @@ TEST_CASE("every single-character change is refused or changes what the MAC cove
   // The codec directly (not through JSON), so the whole neighbourhood of each token stays fast.
   std::mt19937_64 rng(7);
   for (int i = 0; i < 20; ++i) {
-    const std::string token = Token(static_cast<int>(rng() % 8), RandomId(rng), RandomId(rng),
-                                    1700000000000 + static_cast<int64_t>(rng() % 100000000000),
-                                    RandomMacHex(rng));
+    const std::string token =
+        Token(static_cast<int>(rng() % 8), RandomId(rng), RandomId(rng),
+              1700000000000 + static_cast<int64_t>(rng() % 100000000000), RandomMacHex(rng));
     engine::Problems none;
     const auto orig = engine::DecodeShareToken(token, "token", none);
     REQUIRE(orig);
@@ -145,7 +150,8 @@ TEST_CASE("truncated and extended tokens are refused with E_TOKEN_LENGTH") {
   const std::string token = Token(3, 123, 4567890, 1767225600000, "0123456789ab");
   for (size_t n = 0; n < token.size(); ++n) {
     INFO(n);
-    CHECK(Code(Call(engine::api::DecodeShareToken, {{"token", token.substr(0, n)}})) == "E_TOKEN_LENGTH");
+    CHECK(Code(Call(engine::api::DecodeShareToken, {{"token", token.substr(0, n)}})) ==
+          "E_TOKEN_LENGTH");
   }
   CHECK(Code(Call(engine::api::DecodeShareToken, {{"token", token + "A"}})) == "E_TOKEN_LENGTH");
 }
@@ -161,23 +167,29 @@ TEST_CASE("characters outside base64url are refused even when WeChat's scene all
 
 TEST_CASE("non-canonical encodings are refused") {
   // Program id 1 stored in the 8-bit class where the 4-bit class fits: valid length, valid chars.
-  const std::string wide = Pack({{1, 3}, {0, 3}, {1, 3}, {0, 3}, {1, 8}, {1, 4}, {0, 26}}) + "AAAAAAAA";
+  const std::string wide =
+      Pack({{1, 3}, {0, 3}, {1, 3}, {0, 3}, {1, 8}, {1, 4}, {0, 26}}) + "AAAAAAAA";
   CHECK(Code(Call(engine::api::DecodeShareToken, {{"token", wide}})) == "E_TOKEN_NONCANONICAL");
   // The canonical one decodes; the same with a padding bit set does not.
   const std::string canon = Pack({{1, 3}, {0, 3}, {0, 3}, {0, 3}, {1, 4}, {1, 4}, {0, 26}});
   CHECK(Code(Call(engine::api::DecodeShareToken, {{"token", canon + "AAAAAAAA"}})) == "");
-  CHECK(Code(Call(engine::api::DecodeShareToken,
-                  {{"token", Pack({{1, 3}, {0, 3}, {0, 3}, {0, 3}, {1, 4}, {1, 4}, {0, 26}, {1, 2}}) +
-                                 "AAAAAAAA"}})) == "E_TOKEN_NONCANONICAL");
+  CHECK(
+      Code(Call(engine::api::DecodeShareToken,
+                {{"token", Pack({{1, 3}, {0, 3}, {0, 3}, {0, 3}, {1, 4}, {1, 4}, {0, 26}, {1, 2}}) +
+                               "AAAAAAAA"}})) == "E_TOKEN_NONCANONICAL");
 }
 
 TEST_CASE("encoding validates its fields with paths") {
-  const json r = Call(engine::api::EncodeShareToken,
-                      {{"key_id", 8}, {"program_id", -1}, {"sharer_id", 9007199254740992.0},
-                       {"issued_at_ms", 1500000000000}, {"mac_hex", "xyz"}, {"extra", 1}});
+  const json r = Call(engine::api::EncodeShareToken, {{"key_id", 8},
+                                                      {"program_id", -1},
+                                                      {"sharer_id", 9007199254740992.0},
+                                                      {"issued_at_ms", 1500000000000},
+                                                      {"mac_hex", "xyz"},
+                                                      {"extra", 1}});
   REQUIRE(r["ok"] == false);
   std::set<std::string> paths;
-  for (const auto& e : r["errors"]) paths.insert(e["path"].get<std::string>() + ":" + e["code"].get<std::string>());
+  for (const auto& e : r["errors"])
+    paths.insert(e["path"].get<std::string>() + ":" + e["code"].get<std::string>());
   CHECK(paths.count("key_id:E_RANGE"));
   CHECK(paths.count("program_id:E_NEGATIVE"));
   CHECK(paths.count("sharer_id:E_NOT_INTEGER"));
@@ -189,12 +201,14 @@ TEST_CASE("encoding validates its fields with paths") {
 TEST_CASE("share links keep the page's parameters and drop WeChat's") {
   const std::string token = Token(1, 7, 1001, 1767225600000, "a1b2c3d4e5f6");
   const json r = Call(engine::api::BuildShareLink,
-                      {{"page_url", "https://m.shop.cn/p/9?a=1&st=OLD&b=%E4%B8%AD&from=timeline&"
-                                    "isappinstalled=0#/detail?x=1"},
+                      {{"page_url",
+                        "https://m.shop.cn/p/9?a=1&st=OLD&b=%E4%B8%AD&from=timeline&"
+                        "isappinstalled=0#/detail?x=1"},
                        {"token", token}});
   REQUIRE(r["ok"] == true);
   CHECK(r["url"] == "https://m.shop.cn/p/9?a=1&b=%E4%B8%AD&st=" + token + "#/detail?x=1");
-  CHECK(r["sign_url"] == "https://m.shop.cn/p/9?a=1&st=OLD&b=%E4%B8%AD&from=timeline&isappinstalled=0");
+  CHECK(r["sign_url"] ==
+        "https://m.shop.cn/p/9?a=1&st=OLD&b=%E4%B8%AD&from=timeline&isappinstalled=0");
   CHECK(r["scene"] == token);
 
   // What WeChat does to a shared link, and a reader that must not care.
@@ -212,8 +226,10 @@ TEST_CASE("share links keep the page's parameters and drop WeChat's") {
 TEST_CASE("launch parsing: scene, hash routes, encodings, absent and ambiguous tokens") {
   const std::string token = Token(2, 3, 4, 1767225600000, "a1b2c3d4e5f6");
   CHECK(Call(engine::api::ParseShareLaunch, {{"scene", token}})["sharer_id"] == 4);
-  CHECK(Call(engine::api::ParseShareLaunch, {{"url", "https://x.cn/#/a?st=" + token}})["found"] == true);
-  CHECK(Call(engine::api::ParseShareLaunch, {{"url", "pages/a/index?id=2&st=" + token}})["program_id"] == 3);
+  CHECK(Call(engine::api::ParseShareLaunch, {{"url", "https://x.cn/#/a?st=" + token}})["found"] ==
+        true);
+  CHECK(Call(engine::api::ParseShareLaunch,
+             {{"url", "pages/a/index?id=2&st=" + token}})["program_id"] == 3);
   // A percent-encoded key and value still count.
   std::string enc;
   for (char c : token) {
@@ -221,24 +237,31 @@ TEST_CASE("launch parsing: scene, hash routes, encodings, absent and ambiguous t
     std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
     enc += hex;
   }
-  CHECK(Call(engine::api::ParseShareLaunch, {{"url", "https://x.cn/?%73t=" + enc}})["sharer_id"] == 4);
+  CHECK(Call(engine::api::ParseShareLaunch, {{"url", "https://x.cn/?%73t=" + enc}})["sharer_id"] ==
+        4);
   CHECK(Call(engine::api::ParseShareLaunch, {{"scene", enc}})["sharer_id"] == 4);
-  const json none = Call(engine::api::ParseShareLaunch, {{"url", "https://x.cn/?from=groupmessage"}});
+  const json none =
+      Call(engine::api::ParseShareLaunch, {{"url", "https://x.cn/?from=groupmessage"}});
   CHECK(none["ok"] == true);
   CHECK(none["found"] == false);
-  CHECK(Code(Call(engine::api::ParseShareLaunch, {{"url", "https://x.cn/?st=" + token + "&st=" + token}})) == "");
   CHECK(Code(Call(engine::api::ParseShareLaunch,
-                  {{"url", "https://x.cn/?st=" + token + "&st=" + token.substr(1)}})) == "E_LINK_AMBIGUOUS");
-  CHECK(Code(Call(engine::api::ParseShareLaunch, {{"url", "https://x.cn/?st=" + token.substr(2)}})) ==
-        "E_TOKEN_LENGTH");
-  CHECK(Code(Call(engine::api::ParseShareLaunch, {{"url", "x"}, {"scene", token}})) == "E_LAUNCH_SOURCE");
+                  {{"url", "https://x.cn/?st=" + token + "&st=" + token}})) == "");
+  CHECK(Code(Call(engine::api::ParseShareLaunch,
+                  {{"url", "https://x.cn/?st=" + token + "&st=" + token.substr(1)}})) ==
+        "E_LINK_AMBIGUOUS");
+  CHECK(Code(Call(engine::api::ParseShareLaunch,
+                  {{"url", "https://x.cn/?st=" + token.substr(2)}})) == "E_TOKEN_LENGTH");
+  CHECK(Code(Call(engine::api::ParseShareLaunch, {{"url", "x"}, {"scene", token}})) ==
+        "E_LAUNCH_SOURCE");
   CHECK(Code(Call(engine::api::ParseShareLaunch, json::object())) == "E_REQUIRED");
-  CHECK(Code(Call(engine::api::ParseShareLaunch, {{"url", "u"}, {"param", "from"}})) == "E_SHARE_PARAM");
+  CHECK(Code(Call(engine::api::ParseShareLaunch, {{"url", "u"}, {"param", "from"}})) ==
+        "E_SHARE_PARAM");
 }
 
 TEST_CASE("building refuses bad page URLs and bad tokens") {
   const std::string token = Token(2, 3, 4, 1767225600000, "a1b2c3d4e5f6");
-  for (const char* bad : {"ftp://x/", "https://", "/relative", "https://x/ a", "https://x/\xe4\xb8\xad"}) {
+  for (const char* bad :
+       {"ftp://x/", "https://", "/relative", "https://x/ a", "https://x/\xe4\xb8\xad"}) {
     INFO(bad);
     CHECK(Code(Call(engine::api::BuildShareLink, {{"page_url", bad}, {"token", token}})) != "");
   }
@@ -271,7 +294,8 @@ TEST_CASE("text wrapping by the width model") {
   const std::vector<std::string> pieces = {"中", "a", " ", "W", "😀", "\n", "¥", "…"};
   for (int i = 0; i < 500; ++i) {
     std::string s;
-    for (int k = 0, n = static_cast<int>(rng() % 60); k < n; ++k) s += pieces[rng() % pieces.size()];
+    for (int k = 0, n = static_cast<int>(rng() % 60); k < n; ++k)
+      s += pieces[rng() % pieces.size()];
     const int cap = 2 + static_cast<int>(rng() % 30);
     const int max_lines = 1 + static_cast<int>(rng() % 4);
     const auto r = WrapText(s, cap, max_lines);
@@ -281,10 +305,12 @@ TEST_CASE("text wrapping by the width model") {
 }
 
 TEST_CASE("poster layout: default template, money texts, degraded data") {
-  const json r = Call(engine::api::LayoutPoster,
-                      {{"data", {{"share_url", "https://x.cn/?st=abc"}, {"title", "标题"},
-                                 {"nickname", "小明"}, {"price_fen", 9007199254740991},
-                                 {"commission_fen", 5}}}});
+  const json r = Call(engine::api::LayoutPoster, {{"data",
+                                                   {{"share_url", "https://x.cn/?st=abc"},
+                                                    {"title", "标题"},
+                                                    {"nickname", "小明"},
+                                                    {"price_fen", 9007199254740991},
+                                                    {"commission_fen", 5}}}});
   REQUIRE(r["ok"] == true);
   CHECK(r["width"] == 750);
   std::map<std::string, json> by_role;
@@ -299,8 +325,8 @@ TEST_CASE("poster layout: default template, money texts, degraded data") {
     CHECK(it["y"].get<int>() + it["h"].get<int>() <= 1240);
   }
 
-  const json zero = Call(engine::api::LayoutPoster,
-                         {{"data", {{"share_url", "u"}, {"commission_fen", 0}}}});
+  const json zero =
+      Call(engine::api::LayoutPoster, {{"data", {{"share_url", "u"}, {"commission_fen", 0}}}});
   for (const auto& it : zero["items"]) CHECK(it["role"] != "commission");
 }
 
@@ -309,12 +335,14 @@ TEST_CASE("poster layout refuses broken templates and data with paths") {
   t["boxes"]["qr"]["x"] = 700;  // 700 + 210 > 750
   t["boxes"]["title"]["color"] = "red";
   t["boxes"]["banner"] = json::object();
-  const json r = Call(engine::api::LayoutPoster,
-                      {{"template", t},
-                       {"data", {{"share_url", ""}, {"avatar_url", "javascript:alert(1)"}, {"price_fen", 1.5}}}});
+  const json r = Call(
+      engine::api::LayoutPoster,
+      {{"template", t},
+       {"data", {{"share_url", ""}, {"avatar_url", "javascript:alert(1)"}, {"price_fen", 1.5}}}});
   REQUIRE(r["ok"] == false);
   std::set<std::string> got;
-  for (const auto& e : r["errors"]) got.insert(e["path"].get<std::string>() + ":" + e["code"].get<std::string>());
+  for (const auto& e : r["errors"])
+    got.insert(e["path"].get<std::string>() + ":" + e["code"].get<std::string>());
   CHECK(got.count("template.boxes.qr:E_POSTER_BOX"));
   CHECK(got.count("template.boxes.title.color:E_POSTER_COLOR"));
   CHECK(got.count("template.boxes.banner:E_UNKNOWN_FIELD"));

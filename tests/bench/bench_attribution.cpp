@@ -25,8 +25,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < runs; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
     const std::string out = engine::api::ReplayEvents(request);
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - t0).count();
+    const auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
     if (out.find("\"ok\":true") == std::string::npos) {
       std::fprintf(stderr, "replay failed: %.300s\n", out.c_str());
       return 1;

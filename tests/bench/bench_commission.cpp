@@ -43,7 +43,9 @@ int64_t MedianNs(int iterations, F&& f) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: bench_commission batch.json single.json typical.json [runs] [iterations]\n");
+    std::fprintf(
+        stderr,
+        "usage: bench_commission batch.json single.json typical.json [runs] [iterations]\n");
     return 2;
   }
   const std::string batch = Read(argv[1]);
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   size_t sink = 0;
-  const int64_t call = MedianNs(iterations, [&] { sink += engine::api::PreviewOrder(single).size(); });
+  const int64_t call =
+      MedianNs(iterations, [&] { sink += engine::api::PreviewOrder(single).size(); });
   const int64_t parse = MedianNs(iterations, [&] {
     engine::Problems p;
     sink += engine::ParseJson(single, p).size();

@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::abort();
   if (!out["ok"].get<bool>()) {
     const auto it = out.find("errors");
-    if (it == out.end() || !it->is_array() || it->empty() || !(*it)[0].contains("code")) std::abort();
+    if (it == out.end() || !it->is_array() || it->empty() || !(*it)[0].contains("code"))
+      std::abort();
   }
   return 0;
 }

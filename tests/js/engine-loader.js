@@ -23,6 +23,10 @@ function subset(expect, got, where = '') {
   if (expect !== null && typeof expect === 'object' && !Array.isArray(expect)) {
     if (got === null || typeof got !== 'object' || Array.isArray(got)) return `${where}: expected an object`;
     for (const k of Object.keys(expect)) {
+      if (expect[k] === '$absent') { // the key must not be there (tests/unit-vectors.cpp alike)
+        if (k in got) return `${where}.${k}: present`;
+        continue;
+      }
       if (!(k in got)) return `${where}.${k}: missing`;
       const why = subset(expect[k], got[k], `${where}.${k}`);
       if (why) return why;

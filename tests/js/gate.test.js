@@ -121,6 +121,7 @@ test('pass structure: the Node parser and the core agree on random mutations', a
   const base = gateNode.issuePass({ secret: SECRET, programId: 42, userId: 7, nowMs: S }).pass;
   const alphabet = 'gp1.0123456789-_AZaz+/=x ';
   const next = rng(5);
+  const kinds = { malformed: 0, wellFormed: 0 };
   for (let i = 0; i < 400; i++) {
     const chars = base.split('');
     const edits = 1 + next(3);
@@ -136,7 +137,11 @@ test('pass structure: the Node parser and the core agree on random mutations', a
     const core = e.evaluateGate(p, S, { id: 7, pass: s });
     const coreMalformed = core.reasons.some((r) => r.code === 'G_PASS_MALFORMED');
     assert.equal(gateNode.parsePass(s) === null, coreMalformed, `disagree on ${JSON.stringify(s)}`);
+    kinds[coreMalformed ? 'malformed' : 'wellFormed']++;
   }
+  // Agreement means something only if the mutations reach both sides of the line.
+  assert.ok(kinds.malformed >= 40, `only ${kinds.malformed} malformed mutations`);
+  assert.ok(kinds.wellFormed >= 40, `only ${kinds.wellFormed} well-formed mutations`);
 });
 
 test('lock-out: 5 wrong tries in 10 minutes lock for 10 minutes, then the count starts afresh', async () => {
