@@ -24,7 +24,7 @@ Name UnitKey(RewardType r, Name fen_key, Name points_key) {
 }
 
 // Keys in sorted order (JsonWriter's contract, the same text nlohmann's map would give).
-void WriteLine(JsonWriter& w, const Line& l) {
+void WriteLine(JsonWriter& w, const Line& l, bool show_grade) {
   w.Obj().Field(UnitKey(l.reward, "amount_fen", "amount_points"), l.amount);
   if (l.reward != RewardType::kPoints) w.FieldYuan("amount_text", l.amount);
   w.Field("basis", l.basis).Field("beneficiary_id", l.who.id).Key("clipped");
@@ -32,7 +32,7 @@ void WriteLine(JsonWriter& w, const Line& l) {
     w.Str(l.clipped);
   else
     w.Null();
-  if (l.who.grade) w.Field("grade", l.who.grade->id);
+  if (l.who.grade && show_grade) w.Field("grade", l.who.grade->id);
   w.Field("level", l.who.level);
   if (l.basis[0] == 'r')
     w.Field("rate_bp", l.value);
@@ -54,6 +54,8 @@ void WritePreview(JsonWriter& w, const Program& p, const Order& o, const Preview
     int64_t cash = 0, balance = 0, points = 0;
   };
   std::vector<Sum> sums;
+  // SPEC 6: with one grade no grade is shown, so the answer names none (as without grades).
+  const bool show_grade = ShowsGrades(p);
   for (const auto& it : pv.items) {
     for (const auto& l : it.lines) {
       Sum* s = nullptr;
@@ -78,7 +80,7 @@ void WritePreview(JsonWriter& w, const Program& p, const Order& o, const Preview
   w.End().Key("chain").Arr();
   for (const auto& b : pv.chain) {
     w.Obj().Field("beneficiary_id", b.id);
-    if (b.grade) w.Field("grade", b.grade->id);
+    if (b.grade && show_grade) w.Field("grade", b.grade->id);
     w.Field("level", b.level).Field("role", b.role).End();
   }
   w.End().Key("items").Arr();
@@ -94,7 +96,7 @@ void WritePreview(JsonWriter& w, const Program& p, const Order& o, const Preview
     else
       w.Str(it.excluded_type);
     w.Field("index", static_cast<int64_t>(it.index)).Key("lines").Arr();
-    for (const auto& l : it.lines) WriteLine(w, l);
+    for (const auto& l : it.lines) WriteLine(w, l, show_grade);
     w.End().Field("paid_fen", it.paid_fen).Field("product_id", it.product_id).End();
   }
   w.End().FieldBool("ok", true).Field("order_id", o.order_id);
@@ -321,13 +323,15 @@ std::string PreviewGrades(const std::string& text) {
     w.End();
     return true;
   };
-  if (p.grades.empty() && !write(nullptr)) return Fail(problems);
-  for (const auto& g : p.grades)
-    if (!write(&g)) return Fail(problems);
+  // With at most one grade everyone holds the same one: one preview, naming no grade.
+  if (!ShowsGrades(p) && !write(nullptr)) return Fail(problems);
+  if (ShowsGrades(p))
+    for (const auto& g : p.grades)
+      if (!write(&g)) return Fail(problems);
   w.End()
       .FieldBool("ok", true)
       .Field("rules_version", p.rules_version)
-      .FieldBool("show_grades", p.grades.size() > 1)
+      .FieldBool("show_grades", ShowsGrades(p))
       .End();
   return std::move(w.Text());
 }

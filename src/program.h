@@ -118,6 +118,9 @@ struct Program {
   Bp MaxRateSumBp(const ProductRule* product) const;
 };
 
+// SPEC 6: grades are shown (named in answers and on pages) only when there are two or more.
+inline bool ShowsGrades(const Program& p) { return p.grades.size() > 1; }
+
 // Parses and validates; on any problem returns empty and fills `problems` (all of them).
 std::optional<Program> ParseProgram(const Json& j, const std::string& path, Problems& problems);
 
