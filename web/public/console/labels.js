@@ -12,9 +12,13 @@
   const ORDER_STATUS = {
     created: '待付款', paid: '已付款', shipped: '已发货', completed: '已完成', closed: '已关闭', refunded: '已退款',
   };
+  // The list's status filter (the server's `status` query): 'paid' is paid and not shipped yet.
+  const ORDER_FILTERS = {
+    created: '待付款', paid: '已付款（未发货）', shipped: '已发货', completed: '已完成', closed: '已关闭', refunded: '有退款',
+  };
   const ORDER_STATUS_TAG = { created: 'info', paid: 'primary', shipped: 'warning', completed: 'success', closed: 'info', refunded: 'danger' };
   const LINE_STATES = {
-    pending: '待结算', frozen: '冻结中', available: '可提现', withdrawing: '提现中', withdrawn: '已提现', reversed: '已追回',
+    pending: '待结算', frozen: '冻结中', available: '可提现', withdrawing: '提现中', withdrawn: '已提现', reversed: '已扣回',
   };
   const LINE_ROLES = { sharer: '分享人', distributor: '分销员', inviter: '邀请人', self: '本人自购', agent: '区域代理' };
   const STATEMENT_KINDS = {
@@ -70,8 +74,12 @@
     'E_REQUIRED name': '请输入姓名',
     'E_REQUIRED label': '请输入密钥名称',
     'E_DUPLICATE login': '该登录名已被使用，请换一个',
-    'E_RANGE password': '密码长度不符合要求',
-    'E_RANGE login': '登录名长度不符合要求',
+    'E_RANGE password': '密码长度不符合要求（员工密码至少 8 位）',
+    'E_RANGE login': '登录名须为 3 至 32 个字符',
+    'E_INVALID login': '登录名只能包含英文字母、数字和 _ . @ -',
+    'E_INVALID name': '请输入姓名',
+    'E_RANGE name': '姓名最多 32 个字',
+    'E_RANGE label': '名称最多 64 个字',
     'E_RANGE auto_complete_days': '自动确认收货天数须在 1 至 30 天之间',
     'E_RANGE delta': '数量超出允许的范围',
     'E_RANGE amount_fen': '金额超出允许的范围',
@@ -122,7 +130,7 @@
   const label = (table, key, fallback = '—') => (key != null && table[key]) || fallback;
 
   root.ConsoleLabels = {
-    ROLES, PERMISSIONS, KINDS, PROGRAM_STATUS, PROGRAM_STATUS_TAG, ORDER_STATUS, ORDER_STATUS_TAG, LINE_STATES, LINE_ROLES,
+    ROLES, PERMISSIONS, KINDS, PROGRAM_STATUS, PROGRAM_STATUS_TAG, ORDER_STATUS, ORDER_FILTERS, ORDER_STATUS_TAG, LINE_STATES, LINE_ROLES,
     STATEMENT_KINDS, PAYMENT_STATUS, CODES, GENERIC, roleName, rolesText, messageOf, split, label,
   };
 })(window);

@@ -11,7 +11,7 @@
   const ok = (text) => root.ElementPlus.ElMessage.success(text);
 
   parts['order-detail'] = {
-    props: { orderId: String },
+    props: { orderId: String, ships: { type: Boolean, default: true } },
     emits: ['changed'],
     data() {
       return { store: api.store, L, data: null, loading: false, error: '', busy: { ship: false, complete: false }, actionError: '', refundOpen: false };
@@ -29,10 +29,10 @@
         const id = b.user_id || b.buyer_id || this.order.buyer_id;
         return name ? `${name}（编号 ${id}）` : `用户 ${id}`;
       },
-      canShip() { return api.can('orders') && this.order.status === 'paid'; },
-      canComplete() { return api.can('orders') && ['paid', 'shipped'].includes(this.order.status); },
+      canShip() { return api.can('orders') && this.ships && this.order.status === 'paid' && !this.order.shipped && !this.order.shipped_ms; },
+      canComplete() { return api.can('orders') && this.order.status === 'paid'; },
       canRefund() {
-        return api.can('refunds') && ['paid', 'shipped', 'completed'].includes(this.order.status)
+        return api.can('refunds') && ['paid', 'completed'].includes(this.order.status)
           && this.items.some((i) => i.refundable_fen === undefined || Number(i.refundable_fen) > 0);
       },
       descCols() { return this.store.phone ? 1 : 2; },

@@ -7,7 +7,7 @@
   const api = root.ConsoleApi;
   const L = root.ConsoleLabels;
   const PAGE = 20;
-  const COMPLETABLE = ['paid', 'shipped'];
+  const COMPLETABLE = ['paid']; // paid, shipped or not (the server's status stays 'paid' until completed)
 
   S.Orders = {
     name: 'OrdersScreen',
@@ -18,7 +18,7 @@
         filters: { program_id: '', status: '', range: null, from: '', to: '', buyer_id: '', distributor_id: '' },
         fieldErrors: { buyer_id: '', distributor_id: '', range: '' },
         programs: [], orders: [], next: null, loading: false, more: false, error: '',
-        selected: [], bulkBusy: false, bulkResult: null, detailId: null, drawer: false,
+        selected: [], bulkBusy: false, ships: true, bulkResult: null, detailId: null, drawer: false,
       };
     },
     computed: {
@@ -38,7 +38,7 @@
       <el-form-item label="状态">
         <el-select v-model="filters.status" placeholder="全部状态" clearable class="filter-status" data-field="status">
           <el-option label="全部状态" value="" />
-          <el-option v-for="(t, k) in L.ORDER_STATUS" :key="k" :label="t" :value="k" />
+          <el-option v-for="(t, k) in L.ORDER_FILTERS" :key="k" :label="t" :value="k" />
         </el-select>
       </el-form-item>
       <el-form-item label="付款日期" :error="fieldErrors.range" data-field="paid">
@@ -67,7 +67,7 @@
       <el-button v-if="canComplete" type="primary" plain :disabled="!selected.length || bulkBusy" :loading="bulkBusy" data-action="bulk-complete" @click="bulkComplete">
         批量确认收货<span v-if="selected.length">（{{ selected.length }}）</span>
       </el-button>
-      <span class="muted small">仅“已付款”“已发货”的订单可确认收货</span>
+      <span class="muted small">已付款（含已发货）、尚未完成的订单可确认收货</span>
     </div>
     <el-alert v-if="bulkResult" class="form-alert" :type="bulkResult.failed.length ? 'warning' : 'success'" :title="bulkResult.title" :closable="true" @close="bulkResult = null" show-icon data-role="bulk-result">
       <ul v-if="bulkResult.failed.length" class="plain-list"><li v-for="f in bulkResult.failed" :key="f.order_id">订单 {{ f.order_id }}：{{ f.text }}</li></ul>
@@ -94,11 +94,12 @@
     </div>
   </el-card>
   <el-drawer v-model="drawer" :size="drawerSize" title="订单详情" append-to-body destroy-on-close class="order-drawer" data-drawer="order">
-    <order-detail v-if="detailId" :order-id="detailId" @changed="refresh" />
+    <order-detail v-if="detailId" :order-id="detailId" :ships="ships" @changed="refresh" />
   </el-drawer>
 </div>`,
     created() {
       this.loadPrograms();
+      this.loadShop();
       this.search();
       if (this.routeId) this.open(this.routeId);
     },
@@ -107,6 +108,9 @@
       completable(row) { return COMPLETABLE.includes(row.status); },
       async loadPrograms() {
         try { this.programs = (await api.get('/api/merchant/programs')).programs || []; } catch (e) { /* the filter lists none */ }
+      },
+      async loadShop() {
+        try { this.ships = ((await api.get('/api/merchant/settings/shop')).settings || {}).ships !== false; } catch (e) { /* shipping shown */ }
       },
       query() {
         const f = this.filters;
@@ -120,7 +124,7 @@
         }
         const [from, to] = this.store.phone ? [f.from, f.to] : (f.range || []);
         if (from) q.paid_from = api.cstDayStart(from);
-        if (to) q.paid_to = api.cstDayStart(to) + 86400000 - 1; // the whole last day, China time
+        if (to) q.paid_to = api.cstDayStart(to) + 86400000; // exclusive: the whole last day, China time
         if (from && to && q.paid_from > q.paid_to) { this.fieldErrors.range = '开始日期不能晚于结束日期'; bad = true; } else this.fieldErrors.range = '';
         return bad ? null : q;
       },

@@ -79,10 +79,11 @@
 
   parts['stock-dialog'] = {
     ...dialogProps,
-    data: () => ({ delta: '', fieldError: '', preview: null, loading: false, busy: false, error: '', seq: 0 }),
+    data: () => ({ delta: '', fieldError: '', preview: null, loading: false, busy: false, error: '', seq: 0, idem: '' }),
     watch: {
       modelValue(v) {
         if (!v) return;
+        this.idem = api.idemKey('stock'); // one change per opened dialog, however often 确认 is clicked
         this.delta = '';
         this.fieldError = '';
         this.preview = null;
@@ -152,7 +153,7 @@
         this.busy = true;
         this.error = '';
         try {
-          const r = await api.post(`/api/merchant/programs/${this.program.program_id}/stock`, { delta: p.value });
+          const r = await api.post(`/api/merchant/programs/${this.program.program_id}/stock`, { delta: p.value, idem_key: this.idem });
           ok(`库存已调整为 ${r.stock !== undefined ? r.stock : this.preview.stock_after} 件`);
           this.visible = false;
           this.$emit('done');
@@ -161,6 +162,7 @@
           this.fieldError = fields.delta || '';
           this.error = general;
           this.preview = null;
+          if (e.code === 'E_IDEM_MISMATCH') this.idem = api.idemKey('stock');
         } finally {
           this.busy = false;
         }

@@ -125,7 +125,7 @@
         if (this.busy[row.program_id]) return;
         this.busy[row.program_id] = true;
         try {
-          const r = await api.post(`/api/merchant/programs/${row.program_id}/copy`, {});
+          const r = await api.post(`/api/merchant/programs/${row.program_id}/copy`, { idem_key: api.idemKey('copy') });
           root.ElementPlus.ElMessage.success(`已复制为新草稿（编号 ${r.program_id}）`);
           await this.load();
         } catch (e) {

@@ -84,13 +84,13 @@
   <el-dialog v-model="addStaff.open" title="添加员工" :width="width" append-to-body class="op-dialog" data-dialog="staff" :close-on-click-modal="!addStaff.busy">
     <el-form label-position="top" @submit.prevent="saveStaff">
       <el-form-item label="姓名" :error="addStaff.errors.name" data-field="name"><el-input v-model="addStaff.form.name" maxlength="32" placeholder="如 小王" /></el-form-item>
-      <el-form-item label="登录名" :error="addStaff.errors.login" data-field="login"><el-input v-model="addStaff.form.login" maxlength="64" autocomplete="off" placeholder="字母、数字，登录时使用" /></el-form-item>
+      <el-form-item label="登录名" :error="addStaff.errors.login" data-field="login"><el-input v-model="addStaff.form.login" maxlength="64" autocomplete="off" placeholder="3 至 32 个英文字母或数字" /></el-form-item>
       <el-form-item label="角色" :error="addStaff.errors.role" data-field="role">
         <el-radio-group v-model="addStaff.form.role">
           <el-radio value="operator">运营</el-radio><el-radio value="finance">财务</el-radio><el-radio value="owner">店主</el-radio>
         </el-radio-group>
       </el-form-item>
-      <el-form-item label="初始密码" :error="addStaff.errors.password" data-field="password"><el-input v-model="addStaff.form.password" type="password" show-password autocomplete="new-password" maxlength="128" /></el-form-item>
+      <el-form-item label="初始密码" :error="addStaff.errors.password" data-field="password"><el-input v-model="addStaff.form.password" type="password" show-password autocomplete="new-password" maxlength="128" placeholder="至少 8 位" /></el-form-item>
     </el-form>
     <el-alert v-if="addStaff.error" class="form-alert" type="error" :title="addStaff.error" :closable="false" show-icon />
     <template #footer>
@@ -172,6 +172,8 @@
         if (!f.name) a.errors.name = '请输入姓名';
         if (!f.login) a.errors.login = '请输入登录名';
         if (!f.password) a.errors.password = '请输入初始密码';
+        else if (f.password.length < 8) a.errors.password = '密码至少 8 位';
+        if (f.login && !/^[A-Za-z0-9_.@-]{3,32}$/.test(f.login)) a.errors.login = '登录名须为 3 至 32 个英文字母、数字或 _ . @ -';
         if (Object.keys(a.errors).length) return;
         a.busy = true;
         a.error = '';
