@@ -1,10 +1,10 @@
-// What every page shares: the session (development login with ?user=), a fetch wrapper that turns
-// {ok:false, errors} into zh-CN text, the engine loaded once in the background, and money texts
-// from the engine (formatMoney), so no page formats fen itself. Global `App`.
+// What every page shares: the session (development login with ?user=), the merchant console's
+// session (cookie + CSRF token) for merchant pages, a fetch wrapper that turns {ok:false, errors}
+// into zh-CN text, the engine loaded once in the background, and money texts from the engine
+// (formatMoney), so no page formats fen itself. Global `App`.
 (function (root) {
   'use strict';
   const MERCHANT_ID = 1;
-  const MERCHANT_KEY = 'demo-merchant-key'; // the demo merchant's key; a real console logs in
   const q = new URLSearchParams(location.search);
 
   // Demo people for the user picker; any ?user=<id> works too.
@@ -33,6 +33,11 @@
     E_WITHDRAWAL_STATE: '提现状态已变化', E_LOCKED_FIELD: '活动发布后不能修改此项', E_NOT_FOUND: '内容不存在',
     E_DEV_ONLY: '仅开发环境可用', E_APPLY_PHONE: '请先绑定手机号', E_APPLY_SPENT: '累计消费金额未达到申请条件',
     E_APPLY_ORDERS: '累计下单数未达到申请条件', E_APPLY_TAG: '仅限商家指定的用户申请', E_INTERNAL: '服务器开小差了，请稍后再试', E_NETWORK: '网络不给力，请稍后再试',
+    // The merchant console's (docs/console.md).
+    E_CSRF: '页面已过期，请刷新页面后重试', E_ROLE: '当前账号没有此操作的权限', E_LOGIN: '登录名或密码不正确',
+    E_RATE_LIMIT: '尝试次数过多，请等 1 分钟后再试', E_STATE: '当前状态下不能执行此操作，请刷新后查看',
+    E_PASSWORD_REQUIRED: '已开启活动密码，请先设置活动密码再发布', E_DUPLICATE: '已存在，请换一个',
+    E_STOCK: '减少的数量不能超过未售出的库存', E_KIND: '该方案类型不支持此操作',
   };
   function zh(problem) {
     const m = root.ShareEngine ? root.ShareEngine.messageZh(problem) : problem.message;
@@ -52,7 +57,7 @@
     let res;
     try {
       res = await fetch(url, {
-        method, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        method, credentials: 'same-origin', headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {
@@ -88,7 +93,44 @@
       return request(method, url, body, { authorization: `Bearer ${await session()}` });
     }
   }
-  const merchant = (method, url, body) => request(method, url, body, { 'x-api-key': MERCHANT_KEY });
+
+  // The merchant console's session: the HttpOnly cookie `sid` goes with every same-origin request;
+  // a write also carries the session's CSRF token, read once from GET /api/console/me (which also
+  // says who is signed in). No page carries an API key.
+  let consolePromise = null;
+  function staff(fresh) {
+    if (fresh || !consolePromise) {
+      consolePromise = request('GET', '/api/console/me').catch((e) => { consolePromise = null; signInIfEnded(e); throw e; });
+    }
+    return consolePromise;
+  }
+  // Signed out (never signed in, expired, revoked): to the console's sign-in, which comes back here.
+  function signInUrl() {
+    return '/console/?return=' + encodeURIComponent(location.pathname + location.search + location.hash);
+  }
+  let leaving = false;
+  function signInIfEnded(e) {
+    if (!e || e.status !== 401 || e.code !== 'E_SESSION' || leaving) return;
+    leaving = true;
+    root.dispatchEvent(new CustomEvent('app:signin')); // a page keeps what is unsaved before it goes
+    location.assign(signInUrl());
+  }
+  async function merchant(method, url, body) {
+    const write = method !== 'GET' && method !== 'HEAD';
+    try {
+      const headers = write ? { 'x-csrf-token': (await staff()).csrf } : undefined;
+      try {
+        return await request(method, url, body, headers);
+      } catch (e) {
+        if (e.code !== 'E_CSRF' || !write) throw e;
+        // Signed in again (another tab) since the token was read: once more with the new one.
+        return await request(method, url, body, { 'x-csrf-token': (await staff(true)).csrf });
+      }
+    } catch (e) {
+      signInIfEnded(e);
+      throw e;
+    }
+  }
 
   // The module loads once, in the background; pages render first and fill numbers in when ready.
   // A WeChat mini-program build would pass its own factory here (WXWebAssembly) instead.
@@ -111,11 +153,23 @@
   }
 
   // "9.9" / "9.90" / "10" -> 990 (string digits only; no floating point). null when not a price.
+  // Full-width digits (１２) and the Chinese full stop (。) are refused, not guessed at: a phone's
+  // Chinese keyboard types them, and "１２。５" read as 12.5 could as well be a typo; the person is
+  // told to type half-width (amountError), as the console does (docs/console.md).
+  const WIDE = /[\uff10-\uff19\u3002\uff0e\uff61]/; // ０…９ 。 ． ｡
   function parseYuan(text) {
     const m = /^\s*(\d{1,13})(?:\.(\d{0,2}))?\s*$/.exec(String(text));
     if (!m) return null;
     const fen = Number(m[1] + (m[2] || '').padEnd(2, '0'));
     return Number.isSafeInteger(fen) ? fen : null;
+  }
+  // Why a typed amount was refused, in words, or null when it is one (parseYuan's rules).
+  function amountError(text, what = '金额') {
+    if (parseYuan(text) !== null) return null;
+    const t = String(text == null ? '' : text).trim();
+    if (t === '') return `请输入${what}`;
+    if (WIDE.test(t)) return `请用半角数字和小数点“.”输入${what}（不要用全角数字或句号“。”）`;
+    return `请输入${what}，最多两位小数`;
   }
   // "12.5" (percent) -> 1250 bp, same rule.
   const parsePercent = parseYuan;
@@ -160,7 +214,7 @@
   const cst = (ms) => (root.ShareEngine ? root.ShareEngine.formatCst(Number(ms), true) : '');
 
   root.App = {
-    MERCHANT_ID, MERCHANT_KEY, PEOPLE, query: q, userId, session, api, merchant, engine, money, zh, ApiError,
-    parseYuan, parsePercent, percentText, $, $$, esc, toast, idem, userPicker, cst,
+    MERCHANT_ID, PEOPLE, query: q, userId, session, api, merchant, staff, signInUrl, engine, money, zh, ApiError,
+    parseYuan, parsePercent, amountError, percentText, $, $$, esc, toast, idem, userPicker, cst,
   };
 })(window);
