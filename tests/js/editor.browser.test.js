@@ -3,12 +3,47 @@
 // the server then settles for the same order through real share links, applications and payment.
 // Also: errors and warnings at their fields; the preview is one update per animation frame that
 // changes only what changed and asks the engine only what changed (its speed is measured by
-// scripts/bench-pages.sh, not here); the campaign's logo and footer buttons.
+// scripts/bench-pages.sh, not here); the campaign's logo and footer buttons. And issue 12's
+// editor: signed in with the console's session (cookie + CSRF, no key), ids from the server, the
+// stock the preview shows is what publishing freezes, the campaign password, autosave, server
+// errors at their fields, the real balance, the 数据看板, developer details, money typed in
+// full-width, at 390×844 and 1280×800.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, launch, watch } = require('./pages-harness');
 const { engine } = require('./engine-loader');
+
+const LOGIN = { login: 'demo', password: 'demo-owner-2026' };
+// Signs the browser context in as the demo owner: the cookie is the pages' too.
+async function signIn(ctx, base) {
+  const r = await ctx.request.post(`${base}/api/console/login`, { data: LOGIN });
+  assert.equal(r.status(), 200, await r.text());
+  return r.json();
+}
+// A page that accepts the browser's "leave this page?" (and records that it was asked).
+function leaving(page) {
+  const asked = [];
+  page.on('dialog', (d) => { asked.push(d.type()); if (d.type() === 'beforeunload') d.accept(); else d.dismiss(); });
+  return asked;
+}
+async function open(page, url) {
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="1"]');
+}
+// A new program of the kind, without a draft left from before.
+async function fresh(page, base, kind) {
+  await open(page, `${base}/editor.html?kind=${kind}`);
+  if (await page.isVisible('#restored')) { await page.click('#discard'); await page.evaluate(() => window.editor.idle()); }
+}
+const published = (page) => page.waitForFunction(() => document.querySelector('#program-status').textContent.includes('已发布'));
+// What a person reads on the page has no codes, English, undefined or NaN (closed details excluded).
+async function readable(page, what) {
+  const text = await page.evaluate(() => document.body.innerText);
+  assert.doesNotMatch(text, /undefined|NaN|null|\bE_[A-Z_]+|\bW_[A-Z_]+|\[object/, `${what}: ${text}`);
+  const english = (text.match(/[A-Za-z]{3,}/g) || []).filter((w) => !['LOGO', 'CSV', 'https', 'http', 'html'].includes(w));
+  assert.deepEqual(english, [], `${what}: English words on the page`);
+}
 
 // Each config: editor field edits, the catalogue product, the sample order, a refund.
 const CONFIGS = [
@@ -39,9 +74,10 @@ test('the editor previews what the server settles, for several configs', { timeo
   const errors = [];
   t.after(async () => { await ui.close(); await server.stop(); });
   const ctx = await ui.phone();
+  const me = await signIn(ctx, server.base);
   const page = watch(await ctx.newPage(), errors);
-  await page.goto(`${server.base}/editor.html?kind=distribution`);
-  await page.waitForSelector('body[data-ready="1"]');
+  const asked = leaving(page);
+  await fresh(page, server.base, 'distribution');
 
   // Errors at the field, from the engine: three levels adding up to 60 % break the 50 % cap.
   await setField(page, 'depth', '3');
@@ -108,11 +144,22 @@ test('the editor previews what the server settles, for several configs', { timeo
   await setField(page, 'rates_bp[1]', '20');
   await setField(page, 's.paid', '99');
 
+  // Leaving with the edits above: asked first, and they are offered back on the next visit.
+  await page.waitForTimeout(400); // autosave
+  await open(page, `${server.base}/editor.html?kind=distribution`);
+  assert.deepEqual(asked, ['beforeunload'], 'leaving with unsaved changes asks first');
+  assert.equal(await page.isVisible('#restored'), true);
+  assert.equal(await page.inputValue('[data-key="rates_bp[1]"]'), '20');
+  assert.equal(await page.inputValue('[data-key="hold_days"]'), '0');
+  await page.click('#discard');
+  await page.evaluate(() => window.editor.idle());
+  assert.equal(await page.inputValue('[data-key="hold_days"]'), '7', 'discarded: the defaults again');
+  assert.equal(await page.isVisible('#restored'), false);
+
   // The shared chain for every program: 103 <- 102 <- 101, customer 201 bound to 101.
   for (const c of CONFIGS) {
     await t.test(c.name, async () => {
-      await page.click('[data-kind="distribution"]');
-      await page.fill('#program-id', String(c.id));
+      await fresh(page, server.base, 'distribution');
       for (const [k, v] of Object.entries(c.fields)) await setField(page, k, v);
       for (const [k, v] of Object.entries(c.sample)) await setField(page, k, v);
       assert.equal(await page.getAttribute('body', 'data-valid'), 'true', await page.textContent('#form-errors'));
@@ -121,7 +168,15 @@ test('the editor previews what the server settles, for several configs', { timeo
       const claw = (await page.textContent('#refund-preview .money')).trim();
       await ui.shot(page, `editor-${c.id}`, { at: '#preview' });
       await page.click('#publish');
-      await page.waitForFunction(() => document.querySelector('#program-status').textContent.includes('已发布'));
+      await published(page);
+      // The server gave the id: shown read-only, in the address.
+      c.id = await page.evaluate(() => window.editor.id);
+      assert.ok(Number.isSafeInteger(c.id) && c.id > 2001, `assigned id ${c.id}`);
+      assert.equal(await page.textContent('#program-id'), String(c.id));
+      assert.equal(await page.$$eval('#program-id', (x) => x[0].tagName), 'B', 'not an input');
+      assert.equal(new URL(page.url()).search, `?id=${c.id}`);
+      assert.equal(await page.textContent('#save'), '保存修改');
+      assert.equal(await page.isVisible('#publish'), false);
 
       const product = `p${c.id}`;
       assert.equal((await server.merchant('PUT', `/api/merchant/products/${product}`,
@@ -159,7 +214,7 @@ test('the editor previews what the server settles, for several configs', { timeo
     });
   }
 
-  await t.test('campaign logo and footer buttons: errors at the field, then safe on the page', async (st) => {
+  await t.test('campaign logo and footer buttons: errors at the field, then safe on the page', async () => {
     // The page's own check of a URL it puts into src/href (the engine's rule, and no backslash).
     const act = watch(await ctx.newPage(), errors);
     await act.goto(`${server.base}/activity.html?id=1001&user=201`);
@@ -173,12 +228,8 @@ test('the editor previews what the server settles, for several configs', { timeo
     assert.equal(await act.$$eval('#logo img', (x) => x.length), 1);
     await act.close();
 
-    if (!(await page.evaluate(() => window.editor.links))) {
-      st.skip('this engine build does not know logo_url / footer_buttons yet (E_UNKNOWN_FIELD)');
-      return;
-    }
-    await page.click('[data-kind="campaign"]');
-    await page.fill('#program-id', '3101');
+    assert.equal(await page.evaluate(() => window.editor.links), true, 'this engine build knows logo_url / footer_buttons');
+    await fresh(page, server.base, 'campaign');
     await setField(page, 'title', '茶礼 · 链接');
     await setField(page, 'logo_url', 'javascript:alert(1)');
     assert.equal(await page.getAttribute('[data-path="logo_url"]', 'data-code'), 'E_URL');
@@ -201,11 +252,12 @@ test('the editor previews what the server settles, for several configs', { timeo
     await setField(page, 'footer_buttons[1].url', '/index.html');
     assert.equal(await page.getAttribute('body', 'data-valid'), 'true', await page.textContent('#form-errors'));
     await page.click('#publish');
-    await page.waitForFunction(() => document.querySelector('#program-status').textContent.includes('已发布'));
+    await published(page);
+    const linked = await page.evaluate(() => window.editor.id);
 
     // Opened again in the editor: the same fields, still valid.
     const again = watch(await ctx.newPage(), errors);
-    await again.goto(`${server.base}/editor.html?id=3101`);
+    await again.goto(`${server.base}/editor.html?id=${linked}`);
     await again.waitForSelector('body[data-ready="1"]');
     assert.deepEqual(await again.$$eval('[data-key="logo_url"], [data-key^="footer_buttons"]', (x) => x.map((i) => i.value)),
       ['/demo-logo.svg', '<i>官网', 'https://example.com/', '关注公众号', '/index.html']);
@@ -214,7 +266,7 @@ test('the editor previews what the server settles, for several configs', { timeo
     await again.close();
 
     const view = watch(await ctx.newPage(), errors);
-    await view.goto(`${server.base}/activity.html?id=3101&user=201`);
+    await view.goto(`${server.base}/activity.html?id=${linked}&user=201`);
     await view.waitForSelector('body[data-ready="1"]');
     await view.waitForSelector('#logo[data-logo="loaded"] img');
     if (await view.isVisible('#splash')) await view.click('#splash-skip');
@@ -227,8 +279,8 @@ test('the editor previews what the server settles, for several configs', { timeo
 
     // A logo that fails to load leaves the title's first character, and no <img> at all.
     const list = await server.merchant('GET', '/api/merchant/programs');
-    const config = list.body.programs.find((x) => Number(x.program_id) === 3101).config;
-    const put = await server.merchant('PUT', '/api/merchant/programs/3101', { config: { ...config, logo_url: '/no-such-logo.png' } });
+    const config = list.body.programs.find((x) => Number(x.program_id) === linked).config;
+    const put = await server.merchant('PUT', `/api/merchant/programs/${linked}`, { config: { ...config, logo_url: '/no-such-logo.png' } });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     await view.reload();
     await view.waitForSelector('#logo[data-logo="failed"]');
@@ -262,6 +314,266 @@ test('the editor previews what the server settles, for several configs', { timeo
     await view.waitForSelector('#order-total');
     assert.equal((await view.textContent('#order-total')).trim(), '¥99.00', 'the server took the pass');
     await view.close();
+  });
+
+  // ---- Issue 12: the editor, fixed ----------------------------------------------------------------
+  const programRow = async (id) => (await server.merchant('GET', '/api/merchant/programs')).body.programs.find((x) => Number(x.program_id) === id);
+  const balance = async () => (await server.merchant('GET', '/api/merchant/balance')).body;
+  const moneyText = (fen) => e.formatMoney([Number(fen)]).texts[0];
+  // Click and wait until the save (and publish) has its answer.
+  async function press(p, sel) {
+    await p.click(sel);
+    await p.waitForFunction(() => !window.editor.busy);
+    await p.evaluate(() => window.editor.idle());
+  }
+  // Every request the editor page sends to the merchant API, to check how it signs in.
+  const sent = [];
+  page.on('request', (r) => { if (r.url().includes('/api/merchant/')) sent.push({ method: r.method(), url: r.url(), headers: r.headers() }); });
+  let stockId = null;
+
+  await t.test('a new campaign: the id comes from the server; the stock and budget the preview shows are what publishing freezes; 保存修改', async () => {
+    await fresh(page, server.base, 'campaign');
+    assert.equal(await page.textContent('#program-id'), '保存后生成');
+    assert.equal(await page.$$eval('input#program-id, .ed-id input', (x) => x.length), 0, 'no id to type');
+    assert.equal(await page.textContent('#save'), '保存草稿');
+    // The budget is previewed against the real red-packet balance, in the server's words or the engine's.
+    const before = await balance();
+    assert.equal((await page.textContent('#budget-preview .balance')).trim(), before.balance_text || moneyText(before.balance));
+    assert.equal(await page.$$eval('[data-key="s.balance"]', (x) => x.length), 0, 'no typed sample balance');
+    await setField(page, 'title', '库存测试 · 分享赚');
+    await setField(page, 'product.stock', '50');
+    await setField(page, 'commission_per_unit_fen', '5');
+    assert.equal(await page.getAttribute('#budget-preview', 'data-frozen-fen'), '25000');
+    await ui.shot(page, 'editor-new');
+    await press(page, '#save');
+    stockId = await page.evaluate(() => window.editor.id);
+    assert.ok(Number.isSafeInteger(stockId) && stockId > 0, `the server assigned ${stockId}`);
+    assert.equal(await page.textContent('#program-id'), String(stockId));
+    assert.equal(new URL(page.url()).search, `?id=${stockId}`);
+    assert.match(await page.textContent('#program-status'), /草稿/);
+    assert.equal(Number((await programRow(stockId)).stock), 50);
+    // The draft's stock changes: the preview says 80 units and ¥400.00, the save sends it, and
+    // publishing freezes exactly that and sells 80.
+    await setField(page, 'product.stock', '80');
+    assert.equal(await page.textContent('#dirty'), '有未保存的修改');
+    await press(page, '#save');
+    assert.equal(await page.textContent('#dirty'), '');
+    assert.equal(Number((await programRow(stockId)).stock), 80, 'PUT keeps the draft\'s stock');
+    assert.equal(await page.getAttribute('#budget-preview', 'data-stock'), '80');
+    assert.equal((await page.textContent('#budget-preview .stock')).trim(), '80');
+    const shownFen = Number(await page.getAttribute('#budget-preview', 'data-frozen-fen'));
+    const shownText = (await page.textContent('#budget-preview .money')).trim();
+    assert.equal(shownText, '¥400.00');
+    await ui.shot(page, 'editor-budget', { at: '#budget-preview' });
+    await press(page, '#publish');
+    await published(page);
+    const after = await balance();
+    assert.equal(after.frozen - before.frozen, shownFen, 'the preview\'s figure is what the server froze');
+    assert.equal(moneyText(after.frozen - before.frozen), shownText);
+    const row = await programRow(stockId);
+    assert.equal(row.status, 'published');
+    assert.equal(Number(row.stock), 80, 'and the stock it sells');
+    // Live: 保存修改, no publish, the budget's fields locked, the balance the server has now.
+    assert.equal(await page.textContent('#save'), '保存修改');
+    assert.equal(await page.isVisible('#publish'), false);
+    assert.equal(await page.isDisabled('[data-key="product.stock"]'), true);
+    assert.equal(await page.isDisabled('[data-key="commission_per_unit_fen"]'), true);
+    assert.equal((await page.textContent('#budget-preview .balance')).trim(), after.balance_text || moneyText(after.balance));
+    await setField(page, 'title', '库存测试 · 已上线');
+    await press(page, '#save');
+    assert.equal((await programRow(stockId)).config.title, '库存测试 · 已上线');
+    assert.match(await page.textContent('#program-status'), /已发布/);
+    await ui.shot(page, 'editor-live');
+    await readable(page, 'live campaign');
+
+    // A server error lands at the field its path names (config.product.stock), not only in a toast:
+    // the page's lock forced open, the server refuses the change.
+    await page.$eval('[data-key="product.stock"]', (el) => { el.disabled = false; });
+    await setField(page, 'product.stock', '90');
+    await press(page, '#save');
+    assert.equal(await page.getAttribute('[data-path="product.stock"]', 'data-code'), 'E_LOCKED_FIELD');
+    assert.equal(await page.textContent('[data-path="product.stock"] em'), '活动发布后不能修改此项');
+    assert.equal(await page.textContent('#form-errors'), '', 'at the field, not in the list');
+    await ui.shot(page, 'editor-server-error', { at: '[data-path="product.stock"]' });
+    await setField(page, 'product.stock', '80');
+    assert.equal(await page.getAttribute('[data-path="product.stock"]', 'data-code'), null, 'edited: the mark goes');
+    assert.equal(Number((await programRow(stockId)).stock), 80);
+  });
+
+  await t.test('活动密码: refused at the field without one (in the page and by the server), saved with PUT …/password', async () => {
+    await fresh(page, server.base, 'campaign');
+    await setField(page, 'title', '密码茶会');
+    assert.equal(await page.$$eval('[data-key="password"]', (x) => x.length), 0, 'no password field while the gate is off');
+    await page.check('[data-key="password_protected"]');
+    await page.evaluate(() => window.editor.idle());
+    assert.equal(await page.isVisible('[data-key="password"]'), true);
+    assert.equal(await page.getAttribute('[data-path="password"]', 'data-code'), 'W_PASSWORD', 'said while editing');
+    const writes = [];
+    const onRequest = (r) => { if (r.method() !== 'GET' && r.url().includes('/api/')) writes.push(`${r.method()} ${new URL(r.url()).pathname}`); };
+    page.on('request', onRequest);
+    await press(page, '#publish');
+    assert.equal(await page.getAttribute('[data-path="password"]', 'data-code'), 'E_PASSWORD_REQUIRED');
+    assert.equal(await page.textContent('[data-path="password"] em'), '已开启活动密码，请先设置活动密码再发布');
+    assert.deepEqual(writes, [], 'refused in the page: nothing sent');
+    await ui.shot(page, 'editor-password-required', { at: '[data-path="password_protected"]' });
+    // The server refuses the same at the same field (the page's check set aside for once).
+    await page.evaluate(() => { window.editor.hasPassword = true; });
+    await press(page, '#publish');
+    const id = await page.evaluate(() => window.editor.id);
+    assert.ok(writes.includes(`POST /api/merchant/programs/${id}/publish`), writes.join());
+    assert.equal(await page.getAttribute('[data-path="password"]', 'data-code'), 'E_PASSWORD_REQUIRED', 'the server\'s 400 at `password`');
+    assert.match(await page.textContent('#program-status'), /草稿/);
+    await page.evaluate(() => { window.editor.hasPassword = false; });
+    await setField(page, 'password', 'tea2026');
+    assert.equal(await page.getAttribute('[data-path="password"]', 'data-code'), null);
+    await press(page, '#publish');
+    await published(page);
+    assert.ok(writes.includes(`PUT /api/merchant/programs/${id}/password`), writes.join());
+    page.off('request', onRequest);
+    const row = await programRow(id);
+    assert.equal(row.has_password, true);
+    assert.equal(row.status, 'published');
+    assert.equal(await page.inputValue('[data-key="password"]'), '', 'not kept in the page');
+    assert.equal(await page.getAttribute('[data-key="password"]', 'placeholder'), '已设置，留空则不修改');
+    const stored = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+    assert.doesNotMatch(stored, /tea2026/, 'never in localStorage');
+    // The buyer's page takes it.
+    const view = watch(await ctx.newPage(), errors);
+    await view.goto(`${server.base}/activity.html?id=${id}&user=202`);
+    await view.waitForSelector('body[data-ready="1"]');
+    assert.deepEqual(await view.$$eval('#reasons li', (l) => l.map((x) => x.dataset.code)), ['G_PASSWORD_REQUIRED']);
+    await view.fill('#password', 'tea2026');
+    await view.click('#password-form button');
+    await view.waitForFunction(() => !document.querySelector('#reasons li'));
+    await view.close();
+  });
+
+  await t.test('unsaved changes survive a reload and a tab switch; discard', async () => {
+    await open(page, `${server.base}/editor.html?id=${stockId}`);
+    assert.equal(await page.isVisible('#restored'), false);
+    await setField(page, 'title', '改了还没保存');
+    await setField(page, 'max_buyers', '300');
+    assert.equal(await page.textContent('#dirty'), '有未保存的修改');
+    const prevented = () => page.evaluate(() => { const ev = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(ev); return ev.defaultPrevented; });
+    assert.equal(await prevented(), true, 'a warning before leaving');
+    asked.length = 0;
+    await page.reload();
+    await page.waitForSelector('body[data-ready="1"]');
+    assert.deepEqual(asked, ['beforeunload']);
+    assert.equal(await page.isVisible('#restored'), true);
+    assert.match(await page.textContent('#restored-text'), /^已恢复未保存的修改（\d+月\d+日 \d\d:\d\d）$/);
+    assert.equal(await page.inputValue('[data-key="title"]'), '改了还没保存');
+    assert.equal(await page.inputValue('[data-key="max_buyers"]'), '300');
+    assert.equal(await page.inputValue('[data-key="product.stock"]'), '80', 'a live campaign\'s locked fields stay the server\'s');
+    await ui.shot(page, 'editor-restored');
+    await readable(page, 'restored');
+    // Another kind's tab and back, then the 数据看板 and back: the same program, the same text.
+    await page.click('[data-kind="distribution"]');
+    await page.waitForSelector('[data-key="depth"]');
+    assert.equal(await page.textContent('#program-id'), '保存后生成');
+    await page.click('[data-kind="campaign"]');
+    await page.waitForSelector('[data-key="product.stock"]');
+    assert.equal(await page.evaluate(() => window.editor.id), stockId);
+    assert.equal(await page.inputValue('[data-key="title"]'), '改了还没保存');
+    await page.click('[data-kind="stats"]');
+    await page.waitForSelector('#stats-body[data-loaded="1"]');
+    await page.click('[data-kind="campaign"]');
+    assert.equal(await page.inputValue('[data-key="title"]'), '改了还没保存');
+    assert.equal(new URL(page.url()).search, `?id=${stockId}`);
+    // Discarded: the server's values, nothing kept, no warning.
+    await page.click('#discard');
+    await page.evaluate(() => window.editor.idle());
+    assert.equal(await page.inputValue('[data-key="title"]'), '库存测试 · 已上线');
+    assert.equal(await page.inputValue('[data-key="max_buyers"]'), '0');
+    assert.equal(await page.isVisible('#restored'), false);
+    assert.equal(await prevented(), false);
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('editor-draft:') && !k.endsWith('new-distribution')).length), 0);
+  });
+
+  await t.test('数据看板 with the sales above, the CSV with the session cookie; developer details folded', async () => {
+    const stats = (await server.merchant('GET', '/api/merchant/stats')).body;
+    assert.ok(stats.sales.orders > 0);
+    const board = watch(await ctx.newPage(), errors);
+    await open(board, `${server.base}/editor.html?kind=stats`);
+    await board.waitForSelector('#stats-body[data-loaded="1"]');
+    assert.equal(await board.textContent('#kpi-orders'), String(stats.sales.orders));
+    assert.equal(await board.textContent('#kpi-paid'), stats.sales.paid_text || moneyText(stats.sales.paid_fen));
+    assert.equal(await board.$$eval('#top tr[data-beneficiary]', (x) => x.length), stats.top_distributors.length);
+    assert.equal(await board.textContent('#engine-status'), me.staff.name, 'the module loaded, no error');
+    assert.equal(await board.textContent('#form-errors'), '');
+    await ui.shot(board, 'editor-stats');
+    await readable(board, 'stats');
+    const [download] = await Promise.all([board.waitForEvent('download'), board.click('#export')]);
+    const csv = require('fs').readFileSync(await download.path(), 'utf8');
+    assert.match(csv, /^\ufeff?line_id,order_id,beneficiary_id/);
+    assert.ok(csv.trim().split('\n').length > 3, 'the lines settled above');
+    // The form is there behind the board (it failed before: no form had been built).
+    await board.click('[data-kind="campaign"]');
+    await board.waitForSelector('[data-key="title"]');
+    // Developer details: folded by default.
+    assert.equal(await board.textContent('#dev summary'), '开发者信息');
+    assert.equal(await board.isVisible('#rules-version'), false);
+    await board.click('#dev summary');
+    assert.match(await board.textContent('#rules-version'), /^rv1-[0-9a-f]+$/);
+    assert.match(await board.textContent('#engine-version'), /\d/);
+    await board.close();
+  });
+
+  await t.test('money typed in full-width or with 。 is refused with a message saying so', async () => {
+    await fresh(page, server.base, 'campaign');
+    const parsed = await page.evaluate(() => ['12.5', '１２', '12。5', '１２.５', '9.9', '9．9', ' 10 '].map((x) => App.parseYuan(x)));
+    assert.deepEqual(parsed, [1250, null, null, null, 990, null, 1000]);
+    const said = await page.evaluate(() => [App.amountError('１２'), App.amountError('12。5'), App.amountError('1.234'), App.amountError('9.9'), App.amountError('5。', '百分比')]);
+    assert.deepEqual(said, ['请用半角数字和小数点“.”输入金额（不要用全角数字或句号“。”）', '请用半角数字和小数点“.”输入金额（不要用全角数字或句号“。”）',
+      '请输入金额，最多两位小数', null, '请用半角数字和小数点“.”输入百分比（不要用全角数字或句号“。”）']);
+    await setField(page, 'commission_per_unit_fen', '９。９');
+    assert.equal(await page.textContent('[data-path="commission_per_unit_fen"] em'), '请用半角数字和小数点“.”输入金额（不要用全角数字或句号“。”）');
+    await setField(page, 'product.stock', '１２');
+    assert.equal(await page.textContent('[data-path="product.stock"] em'), '请用半角数字输入整数（不要用全角数字）');
+    assert.equal(await page.getAttribute('body', 'data-valid'), 'false');
+    await ui.shot(page, 'editor-fullwidth', { at: '[data-path="product.name"]' });
+    await press(page, '#save');
+    assert.equal(await page.evaluate(() => window.editor.id), null, 'not sent');
+    await setField(page, 'commission_per_unit_fen', '9.9');
+    await setField(page, 'product.stock', '12');
+    assert.equal(await page.getAttribute('body', 'data-valid'), 'true');
+  });
+
+  await t.test('signed in with the console\'s session: cookie and CSRF token, no key; signed out: to the console with a way back', async () => {
+    const writes = sent.filter((r) => r.method !== 'GET');
+    assert.ok(writes.length >= 8, `${writes.length} writes`);
+    for (const r of sent) assert.equal(r.headers['x-api-key'], undefined, `${r.method} ${r.url}`);
+    for (const r of writes) assert.equal(r.headers['x-csrf-token'], me.csrf, `${r.method} ${r.url}`);
+    const src = await (await fetch(`${server.base}/client.js`)).text();
+    assert.doesNotMatch(src, /demo-merchant-key|x-api-key|MERCHANT_KEY/);
+    assert.equal(await page.getAttribute('#back', 'href'), '/console/');
+    assert.equal((await page.textContent('#back')).trim(), '‹ 返回后台');
+    const anon = await ui.phone();
+    const lost = await anon.newPage();
+    await lost.goto(`${server.base}/editor.html?id=${stockId}`);
+    await lost.waitForURL(/\/console\//);
+    const u = new URL(lost.url());
+    assert.equal(u.pathname, '/console/');
+    assert.equal(u.searchParams.get('return'), `/editor.html?id=${stockId}`);
+    await anon.close();
+  });
+
+  await t.test('1280×800: form and preview side by side, nothing wider than the screen', async () => {
+    const wide = await ui.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    await signIn(wide, server.base);
+    const desk = watch(await wide.newPage(), errors);
+    await open(desk, `${server.base}/editor.html?id=${stockId}`);
+    const [form, prev] = await desk.$$eval('#form, #preview', (x) => x.map((el) => el.getBoundingClientRect().toJSON()));
+    assert.ok(prev.left >= form.right && Math.abs(prev.top - form.top) < 2, 'side by side');
+    assert.equal(await desk.isVisible('#ed-summary'), false, 'no phone summary bar');
+    await ui.shot(desk, 'editor-desktop');
+    await readable(desk, 'desktop');
+    await open(desk, `${server.base}/editor.html?kind=distribution`);
+    await ui.shot(desk, 'editor-desktop-distribution');
+    await desk.click('[data-kind="stats"]');
+    await desk.waitForSelector('#stats-body[data-loaded="1"]');
+    await ui.shot(desk, 'editor-desktop-stats');
+    await wide.close();
   });
 
   assert.deepEqual(errors, []);

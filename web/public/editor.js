@@ -2,17 +2,28 @@
 // the WASM module in the page — commission per beneficiary per grade for a sample order, margin,
 // the budget to freeze, a refund's claw-back, a mode switch's schedule, every platform warning —
 // with no server round-trip. Errors land on the field named by their JSON path. Saving and
-// publishing go through the merchant API; the server validates with the same module.
+// publishing go through the merchant API (the console's session cookie); the server validates
+// with the same module and assigns a new program's id. What is typed and not saved is kept in
+// localStorage per program (a reload, a closed tab, a switch to another tab) and offered back.
 (function () {
   'use strict';
   const { $, $$, esc, toast } = App;
   const HOUR = 3600000;
   // timings: per preview update, event time -> DOM updated and laid out (ms); work: the update's own
   // main-thread time (ms). frame/since: the pending animation frame and the earliest event it serves.
+  // id/status/program: the program on the server (null before its first save); balance: the
+  // merchant's red-packet balance (GET /api/merchant/balance); problems: the server's answer to the
+  // last save, shown at their fields until the field is edited; slots: the other kind's editing
+  // state while a kind tab is away.
   const ed = { kind: 'campaign', engine: null, values: {}, gradeCount: 2, buttonCount: 0, status: null, timings: [], work: [], last: null,
-    frame: 0, since: null, needForm: false, waiters: [], marks: new Map(), byPath: new Map(), memo: new Map(), links: true };
+    frame: 0, since: null, needForm: false, waiters: [], marks: new Map(), byPath: new Map(), memo: new Map(), links: true,
+    id: null, program: null, hasPassword: false, balance: null, problems: [], slots: {}, saved: null, busy: false, tab: 'campaign' };
   window.editor = ed; // for tests and the benchmark
   const MAX_BUTTONS = 4;
+  // A published campaign's budget and start are fixed (the server answers E_LOCKED_FIELD); after
+  // its end, the end too.
+  const LOCKED = { published: ['start_ms', 'commission_per_unit_fen', 'product.stock'], ended: ['start_ms', 'end_ms', 'commission_per_unit_fen', 'product.stock'] };
+  const locked = (path) => ed.kind === 'campaign' && (LOCKED[ed.status] || []).includes(path);
 
   const BOOL = (path, label) => ['bool', path, label];
   const CAMPAIGN = () => [
@@ -26,7 +37,9 @@
     ['list', 'allowed_regions', '可参与地区（地区编码，逗号分隔，留空为不限）'],
     BOOL('buy_before_distributing', '购买后才能参与分销'), BOOL('show_participants', '显示参与人数'), BOOL('fans_only', '仅限公众号粉丝'),
     BOOL('splash_ad', '进入时显示开屏广告'), BOOL('ticker', '滚动显示最新订单'), BOOL('poster_sharing', '允许海报分享'),
-    BOOL('password_protected', '活动密码'),
+    BOOL('password_protected', '开启活动密码（顾客输入密码后才能参与）'),
+    // The password itself is not part of the config: PUT /api/merchant/programs/:id/password.
+    ...(ed.values.password_protected ? [['password', 'password', '活动密码', ed.hasPassword ? '已设置，留空则不修改' : '顾客参与时输入的密码']] : []),
     // Seed 000 高级设置: the merchant's logo and the page's custom footer buttons (公众号 / 官网引流).
     ['url', 'logo_url', '企业 LOGO 图片地址（https:// 或 / 开头，留空显示标题首字）'],
     ['group', 'footer_buttons', `首页底部按钮（最多 ${MAX_BUTTONS} 个，可链接公众号或官网）`],
@@ -67,7 +80,7 @@
     return f;
   };
   const SAMPLE = () => (ed.kind === 'campaign'
-    ? [['int', 's.units', '购买件数'], ['yuan', 's.paid', '实付金额（元）'], ['yuan', 's.refund', '退款金额（元）'], ['yuan', 's.balance', '红包账户余额（元）']]
+    ? [['int', 's.units', '购买件数'], ['yuan', 's.paid', '实付金额（元）'], ['yuan', 's.refund', '退款金额（元）']]
     : [['int', 's.units', '购买件数'], ['yuan', 's.paid', '实付金额（元）'], ['yuan', 's.cost', '每件成本（元）'], ['yuan', 's.refund', '退款金额（元）'],
       ['enum', 's.attr_from', '当前业绩归属', [['relation_first', '关系链优先'], ['sharer_first', '分享人优先']]],
       ['enum', 's.attr_to', '切换为', [['sharer_first', '分享人优先'], ['relation_first', '关系链优先']]]]);
@@ -86,7 +99,7 @@
         title: '新品茶礼 · 分享赚佣金', start_ms: toLocal(start), end_ms: toLocal(start + 8 * 24 * HOUR), 'product.name': '明前龙井 250g 礼盒',
         'product.price_fen': '99', 'product.stock': '200', commission_per_unit_fen: '9.9', max_buyers: '0', per_user_limit: '5',
         refund_policy: 'keep', hold_days: '7', allowed_regions: '', show_participants: true, ticker: true, splash_ad: true, poster_sharing: true,
-        's.units': '1', 's.paid': '99', 's.refund': '99', 's.balance': '10000',
+        's.units': '1', 's.paid': '99', 's.refund': '99',
       };
     }
     return {
@@ -125,11 +138,13 @@
     } else {
       const mode = type === 'int' ? 'numeric' : type === 'yuan' || type === 'pct' ? 'decimal' : type === 'url' ? 'url' : 'text';
       const extra = (type === 'time' ? ' type="datetime-local"' : ` inputmode="${mode}"`) + (options ? ` placeholder="${esc(options)}"` : '') +
-        (type === 'url' ? ' spellcheck="false" autocapitalize="off"' : '') + (type === 'url' && !ed.links ? ' disabled' : '');
+        (type === 'url' || type === 'password' ? ' spellcheck="false" autocapitalize="off"' : '') + (type === 'password' ? ' maxlength="64" autocomplete="off"' : '') +
+        ((type === 'url' && !ed.links) || locked(path) ? ' disabled' : '');
       input = `<input id="${id}" data-key="${path}"${extra} value="${esc(v == null ? '' : v)}">`;
     }
-    const wide = type === 'time' || type === 'list' || type === 'url' || WIDE.has(path) ? ' wide' : '';
-    return `<label class="field${wide}" data-path="${path}"><span>${esc(label)}</span>${input}<em class="error"></em></label>`;
+    const wide = type === 'time' || type === 'list' || type === 'url' || type === 'password' || WIDE.has(path) ? ' wide' : '';
+    const hint = locked(path) ? `<small class="hint">${path === 'product.stock' ? '已发布，请在后台调整库存' : '已发布，不能修改'}</small>` : '';
+    return `<label class="field${wide}${locked(path) ? ' locked' : ''}" data-path="${path}"><span>${esc(label)}</span>${input}${hint}<em class="error"></em></label>`;
   }
 
   // The form for the kind. Keeps the focused field focused (a select that reshapes the form).
@@ -160,27 +175,30 @@
   // Input text -> typed value; {error} when the text is not what the field takes.
   function parse(type, text) {
     if (type === 'bool') return { value: !!text };
-    if (type === 'text' || type === 'enum') return { value: text == null ? '' : String(text) };
+    if (type === 'text' || type === 'enum' || type === 'password') return { value: text == null ? '' : String(text) };
     if (type === 'url') return { value: String(text == null ? '' : text).trim() };
     const t = String(text == null ? '' : text).trim();
     if (type === 'list') return { value: t ? t.split(/[,，\s]+/).filter(Boolean) : [] };
     if (t === '') return { blank: true };
-    if (type === 'int') return /^\d{1,15}$/.test(t) ? { value: Number(t) } : { error: '请输入整数' };
-    if (type === 'yuan') { const f = App.parseYuan(t); return f === null ? { error: '请输入金额，最多两位小数' } : { value: f }; }
-    if (type === 'pct') { const b = App.parsePercent(t); return b === null ? { error: '请输入百分比，最多两位小数' } : { value: b }; }
+    if (type === 'int') return /^\d{1,15}$/.test(t) ? { value: Number(t) } : { error: /[\uff10-\uff19]/.test(t) ? '请用半角数字输入整数（不要用全角数字）' : '请输入整数' };
+    // Full-width digits and "。" are refused with a message saying so (App.amountError).
+    if (type === 'yuan') { const f = App.parseYuan(t); return f === null ? { error: App.amountError(t) } : { value: f }; }
+    if (type === 'pct') { const b = App.parsePercent(t); return b === null ? { error: App.amountError(t, '百分比') } : { value: b }; }
     if (type === 'time') { const ms = fromLocal(t); return ms === null ? { error: '请选择时间' } : { value: ms }; }
     return { value: t };
   }
 
   // The form's values -> {program, sample, local errors}.
   function build() {
-    const program = { kind: ed.kind, program_id: Number($('#program-id').value) || 1 };
+    // A new program's id is the server's (assigned on its first save); the preview uses 1 until then.
+    const program = { kind: ed.kind, program_id: ed.id || 1 };
     const sample = {};
     const local = [];
     const depth = Number(ed.values.depth || 2);
     for (const [path, type] of Object.entries(ed.types)) {
       if (type === 'group' || type === 'grades' || type === 'buttons') continue;
       const r = parse(type, ed.values[path]);
+      if (type === 'password') continue; // not config: saved on its own, never previewed
       if (r.error) { local.push({ code: 'E_INPUT', path: `program.${path}`, message: r.error }); continue; }
       if (path.startsWith('s.')) { sample[path.slice(2)] = r.value; continue; }
       // The engine takes a button without a link (and the page would drop it): say so here.
@@ -245,6 +263,8 @@
   }
   // Texts that say more at the field than the engine's generic ones.
   function zhAt(p) {
+    if (p.code === 'W_PASSWORD' || (p.code === 'E_REQUIRED' && p.path === 'password')) return p.message;
+    if (p.code === 'E_PASSWORD_REQUIRED') return '已开启活动密码，请先设置活动密码再发布';
     if (p.code === 'E_URL') return '请填写 https:// 开头的链接，或以 / 开头的站内路径（不含空格、引号和尖括号）';
     if (/footer_buttons\[\d+\]\.text$/.test(p.path) && p.code === 'E_TOO_LONG') return '最多 8 个字';
     if (/footer_buttons\[\d+\]\.text$/.test(p.path) && p.code === 'E_REQUIRED') return '请填写按钮文字';
@@ -347,7 +367,7 @@
   // a mode switch, and one formatMoney for their amounts; each verb is asked only when its request
   // changed. Writes only the parts of the page whose text changed.
   function preview() {
-    if (!ed.engine) return;
+    if (!ed.engine || !ed.types) return;
     const { program, sample, local } = build();
     ed.last = { program, sample };
     const v = cached('validateProgram', { program });
@@ -356,8 +376,14 @@
     const errors = [...local, ...(v.ok ? [] : v.errors.filter((p) => !localPaths.has(p.path)))];
     const marks = new Map();
     const unplaced = place(errors, 'bad', marks);
+    // What the server refused at the last save stays at its field until that field is edited.
+    const refused = place(ed.problems, 'bad', marks);
     const warnings = v.ok ? v.warnings : [];
     place(warnings, 'warned', marks);
+    // A gated campaign needs its password before publishing (the server's E_PASSWORD_REQUIRED):
+    // said at the field while typing, refused there on publish.
+    const pw = passwordMissing(program);
+    if (pw && !ed.problems.some((p) => p.path === 'password')) place([{ code: 'W_PASSWORD', path: 'password', message: '发布前请设置活动密码' }], 'warned', marks);
     patch($('#warnings'), warnings.map((w) => `<li class="warn" data-code="${w.code}">⚠ ${esc(App.zh(w))}</li>`).join(''));
     const valid = v.ok && !local.length;
     setData(document.body, 'valid', String(valid));
@@ -382,10 +408,10 @@
       }
     }
     applyMarks(marks);
-    setText($('#form-errors'), unplaced.map((p) => `${p.path}: ${App.zh(p)}`).join('；'));
+    setText($('#form-errors'), [...unplaced, ...refused].map(zhAt).filter((t, i, all) => all.indexOf(t) === i).join('；'));
     patch($('#grades'), grades);
     patch($('#extras'), more);
-    setText($('#rules-version'), valid ? `规则版本 ${v.rules_version}` : '');
+    setText($('#rules-version'), valid ? v.rules_version : '—');
     setText($('#ed-summary-text'), summary.text);
     setData($('#ed-summary'), 'bad', String(summary.bad));
   }
@@ -408,13 +434,14 @@
     const r = line && line.amount_fen != null && s.refund ? cached('previewRefund', { program, line: { amount: line.amount_fen,
       item_paid_fen: first.items[0].paid_fen, basis: line.basis, ...(line.basis === 'rate' ? { rate_bp: line.rate_bp } : {}) },
     refunds: [{ amount_fen: s.refund, line_state: 'frozen' }] }) : null;
-    const b = program.kind === 'campaign' && s.balance != null
-      ? cached('previewBudget', { program, balance_fen: s.balance, events: [{ type: 'publish' }] }) : null;
+    // The budget against the merchant's real red-packet balance; a published campaign's is frozen already.
+    const b = program.kind === 'campaign' && ed.balance && ed.status !== 'published' && ed.status !== 'ended'
+      ? cached('previewBudget', { program, balance_fen: Number(ed.balance.balance), events: [{ type: 'publish' }] }) : null;
     // The switch's texts are to the minute: asking with the minute keeps the answer cached while typing.
     const m = program.kind === 'distribution' && s.attr_from && s.attr_to ? cached('previewModeSwitch',
       { settings: { program, mode: s.attr_from }, state: null, at_ms: Math.floor(Date.now() / 60000) * 60000, to: s.attr_to }) : null;
     const st = b && b.ok ? b.steps[0] : null;
-    const amounts = [...(r && r.ok ? [s.refund, r.total_clawback, r.line_left] : []), ...(st ? [st.state.frozen_fen, st.state.balance_fen] : [])];
+    const amounts = [...(r && r.ok ? [s.refund, r.total_clawback, r.line_left] : []), ...(st ? [st.state.frozen_fen, st.state.balance_fen, program.commission_per_unit_fen] : [])];
     const texts = amounts.length ? cached('formatMoney', { amounts_fen: amounts }).texts.slice() : []; // a copy: the answer stays cached
     const out = [];
     if (r && r.ok) {
@@ -425,9 +452,17 @@
       out.push(`<div class="extra"><b>退款预览</b><p class="error">${esc(r.errors.map(App.zh).join('；'))}</p></div>`);
     }
     if (st) {
-      const [frozen, balance] = texts.splice(0, 2);
-      out.push(`<div class="extra" id="budget-preview"><b>佣金预算</b><p>${st.refused ? `<span class="error">${esc(App.zh(st.refused))}</span>`
-        : `发布时冻结 <span class="money">${frozen}</span>（库存 × 每件佣金），红包账户剩余 ${balance}。`}</p></div>`);
+      const [frozen, after, per] = texts.splice(0, 3);
+      const stock = program.product && program.product.stock;
+      out.push(`<div class="extra" id="budget-preview" data-frozen-fen="${st.state.frozen_fen}" data-stock="${stock}"><b>佣金预算</b><p>红包账户余额 <span class="balance">${esc(balanceText())}</span>。` +
+        `${st.refused ? `<span class="error">${esc(App.zh(st.refused))}</span>`
+          : `发布时冻结 <span class="money">${frozen}</span>（库存 <span class="stock">${stock}</span> 件 × 每件佣金 ${per}），发布后余额 ${after}。`}</p></div>`);
+    } else if (program.kind === 'campaign') {
+      const frozen = ed.program && ed.program.frozen_text;
+      const text = !ed.balance ? '红包账户余额读取中…'
+        : ed.status === 'published' ? `活动进行中，佣金预算已冻结${frozen ? ` <span class="money">${esc(frozen)}</span>` : ''}。红包账户余额 <span class="balance">${esc(balanceText())}</span>。`
+          : ed.status === 'ended' ? `活动已结束，未用完的佣金预算已退回红包账户。红包账户余额 <span class="balance">${esc(balanceText())}</span>。` : '';
+      if (text) out.push(`<div class="extra" id="budget-preview"><b>佣金预算</b><p>${text}</p></div>`);
     }
     if (m && m.ok) out.push(`<div class="extra" id="switch-preview"><b>业绩归属切换</b><p>${esc(ShareEngine.explainZh(m.decision))}</p></div>`);
     return out.join('');
@@ -443,10 +478,16 @@
     const value = el.type === 'checkbox' ? el.checked : el.value;
     if (ed.values[key] === value && ev.type === 'change') return; // the input event already took it
     ed.values[key] = value;
+    // The server's refusal at this field is answered by editing it (and one without a field by any edit).
+    if (ed.problems.length) {
+      const at = el.closest('[data-path]');
+      ed.problems = ed.problems.filter((p) => { const f = fieldFor(p.path); return f && f !== at; });
+    }
+    changed();
     // The sample's paid amount follows the price until the merchant types one (no arithmetic here).
     if (key === 'product.price_fen' && !ed.samplePaidEdited) { ed.values['s.paid'] = el.value; const p = $('[data-key="s.paid"]'); if (p) p.value = el.value; }
     if (key === 's.paid') ed.samplePaidEdited = true;
-    if (['depth', 'mode', 'reward'].includes(key)) ed.needForm = true;
+    if (['depth', 'mode', 'reward', 'password_protected'].includes(key)) ed.needForm = true;
     schedule(ev.timeStamp);
   }
   // The first input since the last frame is previewed at once (its work is done before the next
@@ -482,48 +523,232 @@
   // Resolves once no preview is pending (for tests: the DOM then shows the last input).
   ed.idle = () => new Promise((resolve) => (ed.frame ? ed.waiters.push(resolve) : resolve()));
 
-  // Save (create or update) and publish through the merchant API; server errors land on the fields too.
+  // ---- What is typed, what the server has, what is kept unsaved --------------------------------
+  // The form's state (what a kind tab keeps while away and autosave stores). The password is
+  // never stored: it goes to the server on save and nowhere else.
+  function formState() {
+    const { password: _, ...values } = ed.values;
+    return { values, gradeCount: ed.gradeCount, buttonCount: ed.buttonCount, samplePaidEdited: !!ed.samplePaidEdited };
+  }
+  // What saving would change: the program's fields (not the sample order, which is never saved).
+  function configSnap(state) {
+    const v = {};
+    for (const k of Object.keys(state.values).sort()) if (!k.startsWith('s.')) v[k] = state.values[k];
+    return JSON.stringify([v, state.gradeCount, state.buttonCount]);
+  }
+  function applyState(state) {
+    ed.values = { ...state.values };
+    ed.gradeCount = state.gradeCount;
+    ed.buttonCount = state.buttonCount;
+    ed.samplePaidEdited = !!state.samplePaidEdited;
+    renderForm();
+  }
+  // The state just loaded or saved: "unsaved" is anything typed since.
+  function markSaved() {
+    ed.savedState = formState();
+    ed.saved = configSnap(ed.savedState);
+  }
+  const isDirty = () => ed.saved !== null && (configSnap(formState()) !== ed.saved || !!ed.values.password);
+
+  // Autosave: localStorage per merchant and program ("new-<kind>" before the first save), written
+  // 300 ms after the last edit and at once when the page is hidden or left.
+  const draftKey = (id = ed.id, kind = ed.kind) => `editor-draft:${ed.merchantId}:${id || `new-${kind}`}`;
+  let autosaveTimer = 0;
+  function changed() {
+    if (ed.draftReady) setText($('#dirty'), '有未保存的修改'); // autosave corrects it if the edit undid itself
+    clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(autosave, 300);
+  }
+  function autosave() {
+    clearTimeout(autosaveTimer);
+    autosaveTimer = 0;
+    if (!ed.draftReady || ed.saved === null) return;
+    const dirty = isDirty();
+    setText($('#dirty'), dirty ? '有未保存的修改' : '');
+    try {
+      if (dirty && configSnap(formState()) !== ed.saved) {
+        localStorage.setItem(draftKey(), JSON.stringify({ v: 1, kind: ed.kind, at_ms: Date.now(),
+          base_ms: ed.program && ed.program.updated_ms != null ? Number(ed.program.updated_ms) : null, ...formState() }));
+      } else {
+        localStorage.removeItem(draftKey());
+      }
+    } catch (e) { /* private mode or full: the warning before leaving still stands */ }
+  }
+  function readDraft(key) {
+    try {
+      const d = JSON.parse(localStorage.getItem(key));
+      return d && d.v === 1 && d.values && typeof d.values === 'object' ? d : null;
+    } catch (e) { return null; }
+  }
+  function dropDraft(key = draftKey()) {
+    try { localStorage.removeItem(key); } catch (e) { /* private mode */ }
+  }
+  // A draft of this program that differs from what the server has: back into the form, with a
+  // notice and a way to discard it. A published campaign's locked fields keep the server's values.
+  function offerDraft() {
+    const d = readDraft(draftKey());
+    if (!d || d.kind !== ed.kind) return false;
+    const state = { values: { ...ed.savedState.values, ...d.values }, gradeCount: Number(d.gradeCount) || 0,
+      buttonCount: Math.min(MAX_BUTTONS, Number(d.buttonCount) || 0), samplePaidEdited: !!d.samplePaidEdited };
+    if (ed.kind === 'distribution') state.gradeCount = Math.min(5, state.gradeCount);
+    for (const path of LOCKED[ed.status] || []) if (ed.kind === 'campaign') state.values[path] = ed.savedState.values[path];
+    if (configSnap(state) === ed.saved) { dropDraft(); return false; }
+    applyState(state);
+    const later = ed.program && d.base_ms != null && Number(ed.program.updated_ms) > d.base_ms;
+    $('#restored-text').textContent = `已恢复未保存的修改（${ShareEngine.formatCst(Number(d.at_ms), true)}）${later ? '。此方案之后在别处保存过，请核对后再保存' : ''}`;
+    $('#restored').hidden = false;
+    setText($('#dirty'), '有未保存的修改');
+    return true;
+  }
+  function discardDraft() {
+    dropDraft();
+    applyState(ed.savedState);
+    ed.values.password = '';
+    $('#restored').hidden = true;
+    setText($('#dirty'), '');
+    ed.problems = [];
+    flush();
+    toast('已放弃未保存的修改');
+  }
+
+  // ---- The server: balance, program, save, publish ------------------------------------------------
+  async function loadBalance() {
+    try {
+      ed.balance = await App.merchant('GET', '/api/merchant/balance');
+      ed.balanceError = null;
+    } catch (err) {
+      ed.balanceError = err.message;
+    }
+  }
+  // The balance's text: the server's when it sends one, else the engine's (once per amount).
+  function balanceText() {
+    const b = ed.balance;
+    if (!b) return '';
+    if (b._fen !== b.balance) { b._fen = b.balance; b._text = b.balance_text || App.money(ed.engine, [Number(b.balance)])[0]; }
+    return b._text;
+  }
+  // One program with its config: GET …/programs/:id, or (a server without that route yet) the list.
+  async function fetchProgram(id) {
+    try {
+      const r = await App.merchant('GET', `/api/merchant/programs/${id}`);
+      const p = r.program || r;
+      if (p && p.config) return p;
+    } catch (err) {
+      if (err.status !== 404) throw err;
+    }
+    const list = await App.merchant('GET', '/api/merchant/programs');
+    return (list.programs || []).find((x) => Number(x.program_id) === id && x.config) || null;
+  }
+
+  function passwordMissing(program) {
+    return program.kind === 'campaign' && program.password_protected === true && !ed.hasPassword && !String(ed.values.password || '').trim();
+  }
+  function setBusy(busy) {
+    ed.busy = busy;
+    $('#save').disabled = busy;
+    $('#publish').disabled = busy;
+  }
+  // The first field marked bad, scrolled into view under the sticky header and focused.
+  function showFirstBad() {
+    const el = [...ed.marks].find(([, m]) => m.cls === 'bad');
+    const field = el ? el[0] : $('#form-errors');
+    field.scrollIntoView({ block: 'center' });
+    const input = field.querySelector && field.querySelector('input, select');
+    if (input && !input.disabled) input.focus({ preventScroll: true });
+  }
+
+  // Save (create or update) and publish through the merchant API. What the page can tell is wrong
+  // (the engine's errors, an unreadable field, a gated campaign without a password) is refused at
+  // its field before anything is sent; the server's errors land at their fields too.
   async function save(publish) {
-    const { program } = build();
-    const id = Number($('#program-id').value);
+    if (ed.busy || !ed.engine || ed.saved === null) return null;
+    ed.problems = [];
+    const { program, local } = build();
+    const v = cached('validateProgram', { program });
+    const password = String(ed.values.password || '').trim();
+    if (publish && passwordMissing(program)) ed.problems.push({ code: 'E_PASSWORD_REQUIRED', path: 'password', message: '' });
+    if (password.length > 64) ed.problems.push({ code: 'E_TOO_LONG', path: 'password', message: '' });
+    if (!v.ok || local.length || ed.problems.length) {
+      flush();
+      const n = new Set([...ed.marks].filter(([, m]) => m.cls === 'bad').map(([el]) => el)).size;
+      if (!$('#form-errors').textContent) setText($('#form-errors'), `有 ${n} 处需要修改，已在表单中标出`);
+      showFirstBad();
+      toast(publish ? '还不能发布：请先修改标出的内容' : '还不能保存：请先修改标出的内容', 'error');
+      return null;
+    }
     const { program_id: _, ...config } = program;
+    setBusy(true);
     setText($('#form-errors'), '');
     try {
       let r;
-      if (ed.status) r = await App.merchant('PUT', `/api/merchant/programs/${id}`, { config });
-      else r = await App.merchant('POST', '/api/merchant/programs', { program_id: id, config });
+      if (ed.id) {
+        r = await App.merchant('PUT', `/api/merchant/programs/${ed.id}`, { config });
+      } else {
+        // One key per new program: a repeated request (an answer lost on the way) makes one draft.
+        r = await App.merchant('POST', '/api/merchant/programs', { config, idem_key: ed.createKey });
+        // The server's id from now on: the address, the draft's key.
+        dropDraft(draftKey(null));
+        ed.id = Number(r.program_id);
+        history.replaceState(null, '', `${location.pathname}?id=${ed.id}`);
+      }
       ed.status = r.status;
-      if (publish && r.status === 'draft') r = await App.merchant('POST', `/api/merchant/programs/${id}/publish`);
-      ed.status = r.status;
+      if (password) {
+        await App.merchant('PUT', `/api/merchant/programs/${ed.id}/password`, { password });
+        ed.hasPassword = true;
+        ed.values.password = '';
+        ed.needForm = true; // its placeholder now says it is set
+      }
+      markSaved();
+      dropDraft();
+      $('#restored').hidden = true;
+      if (publish && ed.status === 'draft') {
+        r = await App.merchant('POST', `/api/merchant/programs/${ed.id}/publish`);
+        ed.status = r.status;
+      }
+      const [p] = await Promise.all([fetchProgram(ed.id).catch(() => null), loadBalance()]);
+      if (p) { ed.program = p; ed.status = p.status || ed.status; ed.hasPassword = !!p.has_password || ed.hasPassword; }
+      ed.needForm = true; // locked fields once published
       showStatus();
-      toast(publish ? '已发布' : '已保存');
+      flush();
+      setText($('#dirty'), '');
+      toast(publish ? '已发布' : ed.status === 'draft' ? '草稿已保存' : '修改已保存');
       return r;
     } catch (err) {
-      const marks = new Map();
-      const rest = place(err.errors || [], 'bad', marks);
-      applyMarks(marks);
-      setText($('#form-errors'), rest.map(App.zh).join('；'));
+      ed.problems = err.errors && err.errors.length ? err.errors : [{ code: err.code || 'E_INTERNAL', path: '', message: err.message }];
+      showStatus();
+      flush();
+      showFirstBad();
       toast(err.message, 'error');
       return null;
+    } finally {
+      setBusy(false);
     }
   }
   function showStatus() {
     const S = { draft: ['草稿', 'orange'], published: ['已发布', 'green'], ended: ['已结束', 'grey'] };
     const [t, c] = S[ed.status] || ['新方案', ''];
-    $('#program-status').textContent = t;
-    $('#program-status').className = `pill ${c}`;
-    const id = $('#program-id').value;
-    $('#program-status').innerHTML = esc(t) + (ed.status && ed.kind === 'campaign' ? ` · <a href="activity.html?id=${esc(id)}">活动页</a>` : '');
+    const status = $('#program-status');
+    status.className = `pill ${c}`;
+    status.innerHTML = esc(t) + (ed.id && ed.kind === 'campaign' ? ` · <a href="activity.html?id=${ed.id}">活动页</a>` : '');
+    $('#program-id').textContent = ed.id ? String(ed.id) : '保存后生成';
+    // A live (or ended) program's changes apply at once: "保存修改"; it is not published again.
+    const live = ed.status === 'published' || ed.status === 'ended';
+    $('#save').textContent = live ? '保存修改' : '保存草稿';
+    $('#publish').hidden = live;
+    document.body.dataset.status = ed.status || 'new';
+    $$('#kind-tabs button').forEach((b) => b.classList.toggle('on', b.dataset.kind === ed.tab));
   }
 
   // Existing program -> form texts. Amounts come back as the engine's texts without the sign.
-  async function load(id) {
-    const list = await App.merchant('GET', '/api/merchant/programs');
-    const p = list.programs.find((x) => Number(x.program_id) === id);
-    if (!p) return false;
-    const e = await App.engine();
+  function adopt(p) {
+    const e = ed.engine;
     ed.kind = p.kind;
+    ed.id = Number(p.program_id);
     ed.status = p.status;
+    ed.program = p;
+    ed.hasPassword = !!p.has_password;
+    ed.problems = [];
+    ed.samplePaidEdited = false;
     const c = p.config;
     const v = defaults(p.kind);
     const flat = (obj, prefix) => {
@@ -534,6 +759,7 @@
       }
     };
     flat(c, '');
+    delete v.program_id;
     ed.gradeCount = (c.grades || []).length;
     ed.buttonCount = Math.min(MAX_BUTTONS, (c.footer_buttons || []).length);
     ed.values = v;
@@ -545,87 +771,60 @@
       else if (type === 'pct') v[path] = App.percentText(val).replace('%', '');
       else if (type === 'time') v[path] = toLocal(val);
       else if (type === 'list') v[path] = Array.isArray(val) ? val.join(',') : String(val);
+      else if (type === 'int' || type === 'enum') v[path] = String(val);
     }
     if (c.allowed_regions) v.allowed_regions = c.allowed_regions.join(',');
+    if (c.kind === 'campaign' && c.product && c.product.price_fen != null) v['s.paid'] = v['product.price_fen'];
     renderForm();
-    return true;
+    markSaved();
   }
-
-  function switchKind(kind) {
-    $$('#kind-tabs button').forEach((b) => b.classList.toggle('on', b.dataset.kind === kind));
-    const stats = kind === 'stats';
-    $('#stats').hidden = !stats;
-    $('#form').hidden = stats;
-    $('#preview').hidden = stats;
-    document.body.classList.toggle('show-stats', stats);
-    if (stats) { loadStats(); return; }
+  function startNew(kind) {
     ed.kind = kind;
+    ed.createKey = App.idem('program');
+    ed.id = null;
     ed.status = null;
+    ed.program = null;
+    ed.hasPassword = false;
+    ed.problems = [];
     ed.samplePaidEdited = false;
     ed.gradeCount = kind === 'distribution' ? 2 : 0;
     ed.buttonCount = 0;
     ed.values = defaults(kind);
-    $('#program-id').value = kind === 'campaign' ? 1100 + Math.floor(Math.random() * 800) : 2100 + Math.floor(Math.random() * 800);
-    showStatus();
     renderForm();
+    markSaved();
+  }
+
+  // The kind tabs: each kind keeps its program (and what is typed in it) while the other is shown;
+  // 数据看板 only hides the form. The address names what is edited (?id= or ?kind=).
+  const STASH = ['kind', 'id', 'status', 'program', 'hasPassword', 'savedState', 'saved', 'problems', 'createKey'];
+  function switchTab(tab) {
+    ed.tab = tab;
+    const stats = tab === 'stats';
+    $('#stats').hidden = !stats;
+    $('#form').hidden = stats;
+    $('#preview').hidden = stats;
+    document.body.classList.toggle('show-stats', stats);
+    if (stats) { showStatus(); EditorStats.load($('#stats-body')); return; }
+    if (tab !== ed.kind && ed.saved !== null) {
+      autosave();
+      ed.slots[ed.kind] = { ...Object.fromEntries(STASH.map((k) => [k, ed[k]])), state: formState(), password: ed.values.password,
+        notice: $('#restored').hidden ? null : $('#restored-text').textContent };
+      $('#restored').hidden = true;
+      const slot = ed.slots[tab];
+      if (slot) {
+        for (const k of STASH) ed[k] = slot[k];
+        applyState(slot.state);
+        ed.values.password = slot.password;
+        if (slot.notice) { $('#restored-text').textContent = slot.notice; $('#restored').hidden = false; }
+      } else {
+        startNew(tab);
+        if (ed.draftReady) offerDraft();
+      }
+      history.replaceState(null, '', `${location.pathname}?${ed.id ? `id=${ed.id}` : `kind=${ed.kind}`}`);
+      setText($('#dirty'), isDirty() ? '有未保存的修改' : '');
+    }
+    showStatus();
     flush();
-  }
-
-  // Stats dashboard: simple SVG bars, labels from the engine's money texts.
-  async function loadStats() {
-    try {
-      const [s, e] = await Promise.all([App.merchant('GET', '/api/merchant/stats'), App.engine()]);
-      const days = s.daily.slice(0, 14).reverse();
-      const states = Object.entries(s.commissions);
-      const texts = App.money(e, [s.sales.paid_fen, s.sales.refunded_fen, ...days.map((d) => d.paid_fen), ...states.map(([, a]) => a),
-        ...s.top_distributors.map((t) => t.cash_fen)]);
-      const [paid, refunded] = texts;
-      const dayTexts = texts.slice(2, 2 + days.length);
-      const stateTexts = texts.slice(2 + days.length, 2 + days.length + states.length);
-      const topTexts = texts.slice(2 + days.length + states.length);
-      const STATE = { pending: '待结算', frozen: '冻结中', available: '可提现', reversed: '已扣回' };
-      $('#stats-body').innerHTML = `<div class="kpis"><div><b>${s.sales.orders}</b><small>支付订单</small></div><div><b class="money">${paid}</b><small>销售额</small></div>
-        <div><b>${refunded}</b><small>退款</small></div></div>
-        <h3>每日销售额</h3>${bars(days.map((d, i) => ({ label: ShareEngine.formatCst(d.day_cst * 86400000 - 8 * HOUR), value: d.paid_fen, text: dayTexts[i] })), 'v')}
-        <h3>佣金状态</h3>${bars(states.map(([k, a], i) => ({ label: STATE[k] || k, value: a, text: stateTexts[i] })), 'h')}
-        <h3>推广排行</h3><table><tr><th>推广员</th><th class="num">订单</th><th class="num">佣金</th></tr>
-        ${s.top_distributors.map((t, i) => `<tr><td>用户 ${t.beneficiary_id}</td><td class="num">${t.orders}</td><td class="num money">${topTexts[i]}</td></tr>`).join('')}</table>`;
-    } catch (err) {
-      $('#stats-body').innerHTML = `<p class="error">${esc(err.message)}</p>`;
-    }
-  }
-  function bars(rows, dir) {
-    if (!rows.length) return '<p class="muted">暂无数据</p>';
-    const max = Math.max(1, ...rows.map((r) => Number(r.value)));
-    if (dir === 'h') {
-      return `<svg class="chart" viewBox="0 0 320 ${rows.length * 28}" role="img">${rows.map((r, i) => {
-        const w = Math.max(2, Math.round((220 * Number(r.value)) / max));
-        return `<text x="0" y="${i * 28 + 17}" font-size="12">${esc(r.label)}</text><rect x="52" y="${i * 28 + 6}" width="${w}" height="14" rx="3" fill="#07c160"/>` +
-          `<text x="${56 + w}" y="${i * 28 + 17}" font-size="11" fill="#555">${esc(r.text)}</text>`;
-      }).join('')}</svg>`;
-    }
-    const bw = Math.min(40, Math.floor(300 / rows.length));
-    return `<svg class="chart" viewBox="0 0 320 150" role="img">${rows.map((r, i) => {
-      const h = Math.max(2, Math.round((100 * Number(r.value)) / max));
-      const x = 10 + i * bw;
-      return `<rect x="${x}" y="${120 - h}" width="${bw - 6}" height="${h}" rx="3" fill="#07c160"><title>${esc(r.label)} ${esc(r.text)}</title></rect>` +
-        `<text x="${x + (bw - 6) / 2}" y="${114 - h}" font-size="9" text-anchor="middle" fill="#555">${esc(r.text)}</text>` +
-        `<text x="${x + (bw - 6) / 2}" y="136" font-size="9" text-anchor="middle">${esc(r.label)}</text>`;
-    }).join('')}</svg>`;
-  }
-
-  // The CSV needs the merchant key header, so it is fetched and handed over as a file.
-  async function exportCsv(ev) {
-    ev.preventDefault();
-    const res = await fetch('/api/merchant/export.csv', { headers: { 'x-api-key': App.MERCHANT_KEY } });
-    const url = URL.createObjectURL(await res.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'commissions.csv';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
   $('#form').addEventListener('input', onInput);
@@ -636,16 +835,28 @@
     else if (d.buttons) ed.buttonCount = Math.max(0, Math.min(MAX_BUTTONS, ed.buttonCount + Number(d.buttons)));
     else return;
     ed.needForm = true;
+    changed();
     schedule(ev.timeStamp);
   });
-  $('#program-id').addEventListener('input', (ev) => schedule(ev.timeStamp));
-  $('#kind-tabs').onclick = (ev) => { if (ev.target.dataset.kind) switchKind(ev.target.dataset.kind); };
+  $('#kind-tabs').onclick = (ev) => { if (ev.target.dataset.kind) switchTab(ev.target.dataset.kind); };
   $('#save').onclick = () => save(false);
   $('#publish').onclick = () => save(true);
-  $('#export').onclick = exportCsv;
-  $('#refresh-stats').onclick = loadStats;
+  $('#refresh-stats').onclick = () => EditorStats.load($('#stats-body'));
+  $('#discard').onclick = discardDraft;
+  $('#keep').onclick = () => { $('#restored').hidden = true; };
+  // Leaving with unsaved changes: kept (autosave) and warned about; hidden (another tab, the phone
+  // locked, WeChat in the background): kept at once.
+  addEventListener('beforeunload', (ev) => {
+    autosave();
+    if (!ed.leaving && isDirty()) { ev.preventDefault(); ev.returnValue = ''; }
+  });
+  addEventListener('pagehide', autosave);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') autosave(); });
+  addEventListener('app:signin', () => { autosave(); ed.leaving = true; }); // to the console's sign-in: kept, no warning
   ed.save = save;
   ed.preview = flush; // now, without waiting for a frame
+  ed.autosave = autosave;
+  ed.dirty = isDirty;
 
   // Does this module know the campaign's logo and footer buttons? (An older one refuses them as
   // unknown fields; the form then keeps them but does not send them.)
@@ -657,17 +868,60 @@
   (async function main() {
     const want = Number(App.query.get('id'));
     const kind = App.query.get('kind');
-    switchKind(kind === 'distribution' || kind === 'stats' ? kind : 'campaign'); // the form shows before the module is ready
+    // The form shows before the module is ready (a program to load waits for it: its amounts are
+    // the engine's texts).
+    if (want) {
+      ed.kind = null;
+      $('#fields').innerHTML = '<p class="muted">正在读取方案…</p>';
+      setBusy(true);
+    } else {
+      startNew(kind === 'distribution' ? 'distribution' : 'campaign');
+    }
+    ed.tab = kind === 'stats' ? 'stats' : ed.kind || 'campaign';
+    if (kind === 'stats') switchTab('stats');
+    showStatus();
+    const balance = loadBalance();
     try {
+      // Who is signed in (no one: App.merchant sends the browser to the console's sign-in).
+      const me = App.staff();
+      me.catch(() => {}); // awaited below, after the module
       ed.engine = await App.engine();
-      $('#engine-status').textContent = `引擎 ${ed.engine.version().engine}`;
+      $('#engine-version').textContent = ed.engine.version().engine;
       ed.links = knowsLinks(ed.engine);
-      if (!ed.links) renderForm();
-      if (want && await load(want)) { $('#program-id').value = want; showStatus(); }
+      const who = await me;
+      ed.merchantId = who.merchant.merchant_id;
+      ed.staff = who.staff;
+      $('#engine-status').textContent = who.staff.name || '';
+      if (want) {
+        const p = await fetchProgram(want);
+        setBusy(false);
+        if (!p) {
+          $('#fields').innerHTML = `<p class="error">没有找到编号为 ${want} 的方案（可能已删除，或不属于当前店铺）。</p>` +
+            '<p><a href="/console/">返回后台</a> · <a href="editor.html?kind=campaign">新建分销宝活动</a></p>';
+          $('#sample').innerHTML = '';
+          $('#save').disabled = true;
+          $('#publish').disabled = true;
+          document.body.dataset.ready = '1';
+          document.body.dataset.missing = '1';
+          return;
+        }
+        adopt(p);
+        if (ed.tab !== 'stats') ed.tab = ed.kind;
+      } else if (!ed.links) {
+        renderForm();
+      }
+      ed.draftReady = true;
+      if (!isDirty()) offerDraft();
+      else autosave();
+      await balance;
+      showStatus();
       flush();
       document.body.dataset.ready = '1';
     } catch (err) {
-      $('#engine-status').textContent = '引擎加载失败';
+      setBusy(false);
+      if (err.code === 'E_SESSION') { $('#engine-status').textContent = '请先登录'; return; }
+      $('#engine-status').textContent = ed.engine ? '' : '预览加载失败';
+      setText($('#form-errors'), ed.engine ? `读取失败：${err.message}` : '预览加载失败，请刷新页面重试');
       toast(err.message, 'error');
     }
   })();
