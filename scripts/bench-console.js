@@ -53,7 +53,7 @@ async function fillWith(c, now) {
   const shipped = cols.includes('shipped_ms');
   await c.query(`INSERT INTO orders (merchant_id, program_id, buyer_id, status, units, paid_fen, refunded_fen, items, attribution, idem_key,
       created_ms, paid_ms, completed_ms${shipped ? ', shipped_ms' : ''})
-    SELECT 1, CASE WHEN g % 2 = 0 THEN 1001 ELSE 2001 END, 100000 + (g * 7919) % 100000, s.status, 1, 9900,
+    SELECT 1, CASE WHEN g % 2 = 0 THEN 1001 ELSE 2001 END, 100000 + (g::bigint * 7919) % 100000, s.status, 1, 9900,
       CASE WHEN g % 20 = 3 AND s.status IN ('paid', 'completed') THEN 4900 ELSE 0 END,
       CASE WHEN g % 2 = 0 THEN '[{"units":1,"paid_fen":9900}]'::jsonb ELSE '[{"product_id":"tea-250","units":1,"paid_fen":9900}]'::jsonb END,
       '{}'::jsonb, 'bench-' || g, t.created, CASE WHEN s.status IN ('paid', 'completed') THEN t.created + 60000 END,
