@@ -256,7 +256,7 @@ for (const db of DATABASES) {
       // 资金: 充值 clicked twice tops up once; the statement shows it.
       await go(page, phone, 'money');
       await page.waitForFunction(() => /¥/.test((document.querySelector('[data-role="balance-available"]') || {}).textContent || ''));
-      await page.locator('[data-table="statement"] [data-role="entry-kind"]').first().waitFor();
+      await page.locator('[data-table="statement"] [data-entry]').first().waitFor();
       await page.click('[data-action="topup"]');
       const topup = dialog(page, 'topup');
       await topup.waitFor({ state: 'visible' });
@@ -266,11 +266,13 @@ for (const db of DATABASES) {
       await topup.locator('[data-field="amount"] input').fill('500');
       await topup.locator('[data-action="confirm-topup"]').dblclick();
       await closed(page, '.el-dialog[data-dialog="topup"]');
+      // The newest entry first: a row of the table, or an entry of the phone's list.
       await page.waitForFunction(() => {
-        const first = document.querySelector('[data-table="statement"] .el-table__body tr');
+        const cell = document.querySelector('[data-table="statement"] [data-entry]');
+        const first = cell && (cell.closest('tr') || cell);
         return first && /充值/.test(first.innerText) && /¥500\.00/.test(first.innerText);
       });
-      const statement = await page.locator('[data-table="statement"] .el-table__body').innerText();
+      const statement = await page.locator('[data-table="statement"]').innerText();
       assert.equal((statement.match(/¥500\.00/g) || []).length, 1, `one top-up of ¥500.00: ${statement}`);
       await shot(page, `${vp.name}-money`);
 
@@ -292,7 +294,7 @@ for (const db of DATABASES) {
       await keyDialog.locator('[data-action="confirm-key"]').click();
       const shown = dialog(page, 'shown-key');
       await shown.waitFor({ state: 'visible' });
-      const key = await shown.locator('[data-role="new-key"] input').inputValue();
+      const key = await shown.locator('input[data-role="new-key"], [data-role="new-key"] input').inputValue();
       assert.ok(key.length >= 16, `a key is shown: ${key}`);
       await shot(page, `${vp.name}-api-key`);
       await shown.locator('.el-dialog__footer button', { hasText: '我已保存' }).click();

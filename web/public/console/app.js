@@ -65,7 +65,7 @@
       </el-button>
       <div class="bar-title">
         <div class="merchant-name" data-role="merchant">{{ merchantName }}</div>
-        <div class="staff" data-role="staff"><span class="staff-name">{{ staffName }}</span><el-tag size="small" type="info" effect="plain" data-role="role">{{ roleText }}</el-tag></div>
+        <div class="staff" data-role="staff"><span class="staff-name">{{ staffName }}</span><el-tag disable-transitions size="small" type="info" effect="plain" data-role="role">{{ roleText }}</el-tag></div>
       </div>
       <el-button class="logout" :loading="loggingOut" :disabled="loggingOut" data-action="logout" @click="logout">退出登录</el-button>
     </header>

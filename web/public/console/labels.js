@@ -20,7 +20,7 @@
   const LINE_STATES = {
     pending: '待结算', frozen: '冻结中', available: '可提现', withdrawing: '提现中', withdrawn: '已提现', reversed: '已扣回',
   };
-  const LINE_ROLES = { sharer: '分享人', distributor: '分销员', inviter: '邀请人', self: '本人自购', agent: '区域代理' };
+  const LINE_ROLES = { sharer: '分享人', distributor: '推广员', inviter: '邀请人', self: '本人自购', agent: '区域代理' };
   const STATEMENT_KINDS = {
     topup: '充值', freeze: '冻结佣金预算', release: '解冻', return: '活动结束退回', payout: '佣金红包发放',
   };
@@ -128,9 +128,11 @@
   }
 
   const label = (table, key, fallback = '—') => (key != null && table[key]) || fallback;
+  // A program by its title, or by its kind and number when it has none (a distribution program).
+  const programName = (title, kind, id) => title || `${KINDS[kind] || '方案'} ${id}`;
 
   root.ConsoleLabels = {
     ROLES, PERMISSIONS, KINDS, PROGRAM_STATUS, PROGRAM_STATUS_TAG, ORDER_STATUS, ORDER_FILTERS, ORDER_STATUS_TAG, LINE_STATES, LINE_ROLES,
-    STATEMENT_KINDS, PAYMENT_STATUS, CODES, GENERIC, roleName, rolesText, messageOf, split, label,
+    STATEMENT_KINDS, PAYMENT_STATUS, CODES, GENERIC, roleName, rolesText, messageOf, split, label, programName,
   };
 })(window);

@@ -37,15 +37,33 @@
   <el-card v-if="canMoney" shadow="never" class="card">
     <div class="toolbar"><h2 class="card-title">余额流水</h2><span class="grow"></span><el-button :loading="loading" @click="loadStatement" data-action="refresh-statement">刷新</el-button></div>
     <el-alert v-if="error" class="form-alert" type="error" :title="error" :closable="false" show-icon />
-    <div class="table-wrap">
+    <div v-if="store.phone" class="entry-list" v-loading="loading" data-table="statement">
+      <p v-if="!entries.length" class="muted small empty">还没有流水</p>
+      <div v-for="row in entries" :key="row.entry_id" class="entry" :data-entry="row.entry_id">
+        <div class="entry-main">
+          <div class="entry-kind" data-role="entry-kind">{{ kindText(row) }}</div>
+          <div class="muted small">{{ t(row, 'created_ms') }}<span v-if="row.program_id"> · {{ L.programName(row.program_title, null, row.program_id) }}</span></div>
+          <div v-if="Number(row.frozen_delta_fen) || Number(row.paid_out_delta_fen)" class="muted small">
+            <span v-if="Number(row.frozen_delta_fen)">冻结 {{ t(row, 'frozen_delta_fen') }}</span>
+            <span v-if="Number(row.frozen_delta_fen) && Number(row.paid_out_delta_fen)"> · </span>
+            <span v-if="Number(row.paid_out_delta_fen)">已发放 {{ t(row, 'paid_out_delta_fen') }}</span>
+          </div>
+        </div>
+        <div class="entry-money">
+          <div class="entry-delta" :class="{ minus: Number(row.balance_delta_fen) < 0 }" data-role="entry-balance">{{ t(row, 'balance_delta_fen') }}</div>
+          <div class="muted small">余额 {{ t(row, 'balance_after_fen') }}</div>
+        </div>
+      </div>
+    </div>
+    <div v-else class="table-wrap">
       <el-table :data="entries" v-loading="loading" row-key="entry_id" size="small" empty-text="还没有流水" data-table="statement" style="width: 100%">
-        <el-table-column label="时间" width="130"><template #default="{ row }">{{ t(row, 'created_ms') }}</template></el-table-column>
-        <el-table-column label="类型" width="120"><template #default="{ row }"><span data-role="entry-kind">{{ row.kind_text || L.label(L.STATEMENT_KINDS, row.kind, '其他') }}</span></template></el-table-column>
+        <el-table-column label="时间" width="130"><template #default="{ row }"><span :data-entry="row.entry_id">{{ t(row, 'created_ms') }}</span></template></el-table-column>
+        <el-table-column label="类型" width="120"><template #default="{ row }"><span data-role="entry-kind">{{ kindText(row) }}</span></template></el-table-column>
         <el-table-column label="可用余额变动" width="120" align="right"><template #default="{ row }"><span data-role="entry-balance">{{ t(row, 'balance_delta_fen') }}</span></template></el-table-column>
         <el-table-column label="变动后可用余额" width="130" align="right"><template #default="{ row }">{{ t(row, 'balance_after_fen') }}</template></el-table-column>
         <el-table-column label="冻结变动" width="110" align="right"><template #default="{ row }">{{ t(row, 'frozen_delta_fen') }}</template></el-table-column>
         <el-table-column label="已发放变动" width="110" align="right"><template #default="{ row }">{{ t(row, 'paid_out_delta_fen') }}</template></el-table-column>
-        <el-table-column label="活动" min-width="150" show-overflow-tooltip><template #default="{ row }">{{ row.program_title || (row.program_id ? ('编号 ' + row.program_id) : '—') }}</template></el-table-column>
+        <el-table-column label="活动" min-width="150" show-overflow-tooltip><template #default="{ row }">{{ row.program_id ? L.programName(row.program_title, null, row.program_id) : '—' }}</template></el-table-column>
       </el-table>
     </div>
     <div class="more">
@@ -77,6 +95,7 @@
     },
     methods: {
       t: api.text,
+      kindText(row) { return row.kind_text || L.label(L.STATEMENT_KINDS, row.kind, '其他'); },
       async loadBalance() {
         this.balanceError = '';
         try { this.balance = await api.get('/api/merchant/balance'); } catch (e) { this.balanceError = e.message; }

@@ -11,7 +11,7 @@
   const ok = (text) => root.ElementPlus.ElMessage.success(text);
 
   parts['order-detail'] = {
-    props: { orderId: String, ships: { type: Boolean, default: true } },
+    props: { orderId: String, ships: { type: Boolean, default: true }, kinds: { type: Object, default: () => ({}) } },
     emits: ['changed'],
     data() {
       return { store: api.store, L, data: null, loading: false, error: '', busy: { ship: false, complete: false }, actionError: '', refundOpen: false };
@@ -42,7 +42,7 @@
   <el-alert v-if="error" class="form-alert" type="error" :title="error" :closable="false" show-icon />
   <template v-if="data">
     <div class="detail-actions">
-      <el-tag :type="L.ORDER_STATUS_TAG[order.status] || 'info'" data-role="order-status">{{ order.status_text || L.label(L.ORDER_STATUS, order.status) }}</el-tag>
+      <el-tag disable-transitions :type="L.ORDER_STATUS_TAG[order.status] || 'info'" data-role="order-status">{{ order.status_text || L.label(L.ORDER_STATUS, order.status) }}</el-tag>
       <span class="grow"></span>
       <el-button v-if="canShip" :loading="busy.ship" :disabled="busy.ship" data-action="ship" @click="act('ship')">发货</el-button>
       <el-button v-if="canComplete" :loading="busy.complete" :disabled="busy.complete" data-action="complete" @click="act('complete')">确认收货</el-button>
@@ -51,7 +51,7 @@
     <el-alert v-if="actionError" class="form-alert" type="error" :title="actionError" :closable="false" show-icon data-role="action-error" />
     <el-descriptions :column="descCols" border size="small" class="desc">
       <el-descriptions-item label="订单号">{{ order.order_id }}</el-descriptions-item>
-      <el-descriptions-item label="活动">{{ order.program_title || ('编号 ' + order.program_id) }}</el-descriptions-item>
+      <el-descriptions-item label="活动">{{ L.programName(order.program_title, kinds[String(order.program_id)], order.program_id) }}</el-descriptions-item>
       <el-descriptions-item label="买家"><span data-role="buyer">{{ buyerText }}</span></el-descriptions-item>
       <el-descriptions-item label="件数">{{ order.units }}</el-descriptions-item>
       <el-descriptions-item label="实付"><span data-role="order-paid">{{ t(order, 'paid_fen') }}</span></el-descriptions-item>

@@ -22,6 +22,7 @@
       };
     },
     computed: {
+      kinds() { return Object.fromEntries(this.programs.map((p) => [String(p.program_id), p.kind])); },
       canComplete() { return api.can('orders'); },
       drawerSize() { return this.store.phone ? '100%' : '760px'; },
     },
@@ -32,7 +33,7 @@
       <el-form-item label="活动">
         <el-select v-model="filters.program_id" placeholder="全部活动" clearable filterable class="filter-program" data-field="program_id">
           <el-option label="全部活动" value="" />
-          <el-option v-for="p in programs" :key="p.program_id" :label="p.title || ('编号 ' + p.program_id)" :value="String(p.program_id)" />
+          <el-option v-for="p in programs" :key="p.program_id" :label="L.programName(p.title, p.kind, p.program_id)" :value="String(p.program_id)" />
         </el-select>
       </el-form-item>
       <el-form-item label="状态">
@@ -78,9 +79,9 @@
         @selection-change="(rows) => (selected = rows)" @row-click="openRow">
         <el-table-column v-if="canComplete" type="selection" width="44" :selectable="(row) => completable(row)" />
         <el-table-column label="订单号" width="100"><template #default="{ row }"><span class="order-id" :data-order="row.order_id">{{ row.order_id }}</span></template></el-table-column>
-        <el-table-column label="活动" min-width="170" show-overflow-tooltip><template #default="{ row }">{{ row.program_title || ('编号 ' + row.program_id) }}</template></el-table-column>
+        <el-table-column label="活动" min-width="170" show-overflow-tooltip><template #default="{ row }">{{ programOf(row) }}</template></el-table-column>
         <el-table-column label="买家" min-width="110" show-overflow-tooltip><template #default="{ row }">{{ row.buyer_name || ('用户 ' + row.buyer_id) }}</template></el-table-column>
-        <el-table-column label="状态" width="90"><template #default="{ row }"><el-tag size="small" :type="L.ORDER_STATUS_TAG[row.status] || 'info'">{{ row.status_text || L.label(L.ORDER_STATUS, row.status) }}</el-tag></template></el-table-column>
+        <el-table-column label="状态" width="90"><template #default="{ row }"><el-tag disable-transitions size="small" :type="L.ORDER_STATUS_TAG[row.status] || 'info'">{{ row.status_text || L.label(L.ORDER_STATUS, row.status) }}</el-tag></template></el-table-column>
         <el-table-column label="件数" width="64" align="right" prop="units" />
         <el-table-column label="实付" width="100" align="right"><template #default="{ row }"><span data-role="paid">{{ t(row, 'paid_fen') }}</span></template></el-table-column>
         <el-table-column label="已退款" width="100" align="right"><template #default="{ row }">{{ t(row, 'refunded_fen') }}</template></el-table-column>
@@ -94,7 +95,7 @@
     </div>
   </el-card>
   <el-drawer v-model="drawer" :size="drawerSize" title="订单详情" append-to-body destroy-on-close class="order-drawer" data-drawer="order">
-    <order-detail v-if="detailId" :order-id="detailId" :ships="ships" @changed="refresh" />
+    <order-detail v-if="detailId" :order-id="detailId" :ships="ships" :kinds="kinds" @changed="refresh" />
   </el-drawer>
 </div>`,
     created() {
@@ -105,6 +106,7 @@
     },
     methods: {
       t: api.text,
+      programOf(row) { return L.programName(row.program_title, this.kinds[String(row.program_id)], row.program_id); },
       completable(row) { return COMPLETABLE.includes(row.status); },
       async loadPrograms() {
         try { this.programs = (await api.get('/api/merchant/programs')).programs || []; } catch (e) { /* the filter lists none */ }

@@ -47,12 +47,12 @@
       <el-table :data="programs" v-loading="loading" row-key="program_id" empty-text="还没有活动，点“新建”创建第一个" data-table="programs" style="width: 100%">
         <el-table-column label="活动" min-width="200">
           <template #default="{ row }">
-            <div class="program-title" :data-program="row.program_id">{{ row.title || '（未命名）' }}</div>
+            <div class="program-title" :data-program="row.program_id">{{ L.programName(row.title, row.kind, row.program_id) }}</div>
             <div class="muted small">{{ L.label(L.KINDS, row.kind) }} · 编号 {{ row.program_id }}<span v-if="row.has_password"> · 已设密码</span></div>
           </template>
         </el-table-column>
         <el-table-column label="状态" width="80">
-          <template #default="{ row }"><el-tag :type="L.PROGRAM_STATUS_TAG[row.status] || 'info'" size="small" data-role="status">{{ row.status_text || L.label(L.PROGRAM_STATUS, row.status) }}</el-tag></template>
+          <template #default="{ row }"><el-tag disable-transitions :type="L.PROGRAM_STATUS_TAG[row.status] || 'info'" size="small" data-role="status">{{ row.status_text || L.label(L.PROGRAM_STATUS, row.status) }}</el-tag></template>
         </el-table-column>
         <el-table-column label="活动时间" width="170">
           <template #default="{ row }"><span class="small">{{ row.period_text || (row.kind === 'distribution' ? '长期有效' : '—') }}</span></template>

@@ -52,7 +52,7 @@
           <el-table :data="staff" v-loading="staffLoading" size="small" empty-text="还没有员工" data-table="staff" style="width: 100%">
             <el-table-column label="姓名" min-width="110"><template #default="{ row }">{{ row.name }}</template></el-table-column>
             <el-table-column label="登录名" min-width="120"><template #default="{ row }">{{ row.login }}</template></el-table-column>
-            <el-table-column label="角色" width="80"><template #default="{ row }"><el-tag size="small" effect="plain">{{ L.roleName(row.role) }}</el-tag></template></el-table-column>
+            <el-table-column label="角色" width="80"><template #default="{ row }"><el-tag disable-transitions size="small" effect="plain">{{ L.roleName(row.role) }}</el-tag></template></el-table-column>
             <el-table-column label="添加时间" width="130"><template #default="{ row }">{{ t(row, 'created_ms') }}</template></el-table-column>
             <el-table-column label="状态" width="80"><template #default="{ row }">{{ row.disabled_ms ? '已停用' : '正常' }}</template></el-table-column>
           </el-table>
@@ -71,7 +71,7 @@
             <el-table-column label="创建时间" width="130"><template #default="{ row }">{{ t(row, 'created_ms') }}</template></el-table-column>
             <el-table-column label="状态" width="150"><template #default="{ row }">
               <span v-if="row.revoked_ms" class="muted">已撤销 {{ t(row, 'revoked_ms') }}</span>
-              <el-tag v-else size="small" type="success">有效</el-tag></template></el-table-column>
+              <el-tag disable-transitions v-else size="small" type="success">有效</el-tag></template></el-table-column>
             <el-table-column label="操作" width="80"><template #default="{ row }">
               <el-button v-if="!row.revoked_ms" link type="danger" :loading="!!revoking[row.key_id]" :disabled="!!revoking[row.key_id]" :data-revoke="row.key_id" @click="revoke(row)">撤销</el-button>
             </template></el-table-column>
