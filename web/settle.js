@@ -263,6 +263,9 @@ async function payDownDebt(q, merchantId, userId, b, now) {
 // applyRefund writes exactly that plan; the merchant's refund preview is planRefund alone, with
 // no locks, so it answers what the refund would do now and writes nothing.
 async function refund(q, engine, programs, merchantId, orderId, itemIndex, amount, idemKey, now) {
+  // The order's lock first: a parallel request with the same key (a double click) waits here for
+  // the first one's commit and then finds its result, instead of a refund of what is now left.
+  await loadOrder(q, merchantId, orderId);
   const prior = await q('SELECT result FROM refunds WHERE merchant_id = $1 AND order_id = $2 AND idem_key = $3',
     [merchantId, orderId, idemKey]);
   if (prior.length) return prior[0].result;
