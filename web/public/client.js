@@ -168,7 +168,7 @@
     if (parseYuan(text) !== null) return null;
     const t = String(text == null ? '' : text).trim();
     if (t === '') return `请输入${what}`;
-    if (WIDE.test(t)) return `请用半角数字和小数点“.”输入${what}（不要用全角数字或句号“。”）`;
+    if (WIDE.test(t)) return `不支持全角数字和“。”，请用半角输入${what}，如 ${what === '金额' ? '9.90' : '12.5'}`;
     return `请输入${what}，最多两位小数`;
   }
   // "12.5" (percent) -> 1250 bp, same rule.

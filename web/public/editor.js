@@ -180,7 +180,7 @@
     const t = String(text == null ? '' : text).trim();
     if (type === 'list') return { value: t ? t.split(/[,，\s]+/).filter(Boolean) : [] };
     if (t === '') return { blank: true };
-    if (type === 'int') return /^\d{1,15}$/.test(t) ? { value: Number(t) } : { error: /[\uff10-\uff19]/.test(t) ? '请用半角数字输入整数（不要用全角数字）' : '请输入整数' };
+    if (type === 'int') return /^\d{1,15}$/.test(t) ? { value: Number(t) } : { error: /[\uff10-\uff19]/.test(t) ? '不支持全角数字，请用半角输入整数，如 12' : '请输入整数' };
     // Full-width digits and "。" are refused with a message saying so (App.amountError).
     if (type === 'yuan') { const f = App.parseYuan(t); return f === null ? { error: App.amountError(t) } : { value: f }; }
     if (type === 'pct') { const b = App.parsePercent(t); return b === null ? { error: App.amountError(t, '百分比') } : { value: b }; }
@@ -595,7 +595,7 @@
     if (configSnap(state) === ed.saved) { dropDraft(); return false; }
     applyState(state);
     const later = ed.program && d.base_ms != null && Number(ed.program.updated_ms) > d.base_ms;
-    $('#restored-text').textContent = `已恢复未保存的修改（${ShareEngine.formatCst(Number(d.at_ms), true)}）${later ? '。此方案之后在别处保存过，请核对后再保存' : ''}`;
+    $('#restored-text').innerHTML = `已恢复未保存的修改<span class="nowrap">（${esc(ShareEngine.formatCst(Number(d.at_ms), true))}）</span>${later ? '。此方案之后在别处保存过，请核对后再保存' : ''}`;
     $('#restored').hidden = false;
     setText($('#dirty'), '有未保存的修改');
     return true;
@@ -808,14 +808,14 @@
     if (tab !== ed.kind && ed.saved !== null) {
       autosave();
       ed.slots[ed.kind] = { ...Object.fromEntries(STASH.map((k) => [k, ed[k]])), state: formState(), password: ed.values.password,
-        notice: $('#restored').hidden ? null : $('#restored-text').textContent };
+        notice: $('#restored').hidden ? null : $('#restored-text').innerHTML };
       $('#restored').hidden = true;
       const slot = ed.slots[tab];
       if (slot) {
         for (const k of STASH) ed[k] = slot[k];
         applyState(slot.state);
         ed.values.password = slot.password;
-        if (slot.notice) { $('#restored-text').textContent = slot.notice; $('#restored').hidden = false; }
+        if (slot.notice) { $('#restored-text').innerHTML = slot.notice; $('#restored').hidden = false; }
       } else {
         startNew(tab);
         if (ed.draftReady) offerDraft();
