@@ -119,6 +119,7 @@ function buildApp({ db, engine, secret, mode = 'development', clock = () => Date
   app.register(require('./routes/share'), { ctx });
   app.register(require('./routes/attribution'), { ctx });
   app.register(require('./routes/settings'), { ctx });
+  app.register(require('./routes/wechat'), { ctx });
   return app;
 }
 

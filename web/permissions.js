@@ -70,6 +70,8 @@ const ROUTES = {
   'GET /api/merchant/api-keys': 'owner',
   'POST /api/merchant/api-keys': 'owner',
   'DELETE /api/merchant/api-keys/:key_id': 'owner',
+  'GET /api/merchant/wechat': 'owner',
+  'PUT /api/merchant/wechat': 'owner',
 };
 
 const permissionOf = (method, pattern) => ROUTES[`${method} ${pattern}`] || 'owner';
