@@ -90,6 +90,23 @@ async function checkLedger(query, merchantId) {
   const [{ topups }] = await query(`SELECT COALESCE(SUM(delta), 0) AS topups FROM merchant_ledger WHERE merchant_id = $1 AND account = 'balance'
                                     AND (ref LIKE 'topup:%' OR ref = 'demo-topup')`, [merchantId]);
   if ((mb.balance || 0) + (mb.frozen || 0) + (mb.paid_out || 0) !== Number(topups)) bad.push(`merchant books: ${JSON.stringify(mb)} vs top-ups ${topups}`);
+  // Stored top-ups (migration 008) and their ledger rows agree: each key's row carries what its
+  // ref put on the balance, and no top-up ref is without its row.
+  const tops = await query(`SELECT COALESCE(t.idem_key, substr(g.ref, 7)) AS idem_key, t.amount_fen, COALESCE(SUM(g.delta), 0) AS posted
+      FROM (SELECT idem_key, amount_fen FROM topups WHERE merchant_id = $1) t
+      FULL JOIN (SELECT ref, delta FROM merchant_ledger WHERE merchant_id = $1 AND account = 'balance' AND ref LIKE 'topup:%') g
+        ON g.ref = 'topup:' || t.idem_key
+      GROUP BY 1, t.amount_fen`, [merchantId]);
+  for (const t of tops) if (Number(t.amount_fen) !== Number(t.posted)) bad.push(`top-up ${t.idem_key}: stored ${t.amount_fen}, ledger ${t.posted}`);
+  // Each stored stock change moved the program's frozen budget by what it says.
+  const changes = await query(`SELECT c.change_id, c.program_id, c.frozen_change_fen, COALESCE(SUM(g.delta), 0) AS posted FROM stock_changes c
+      LEFT JOIN merchant_ledger g ON g.merchant_id = c.merchant_id AND g.account = 'frozen' AND g.ref = 'stock:' || c.program_id || ':' || c.change_id
+      WHERE c.merchant_id = $1 GROUP BY c.change_id, c.program_id, c.frozen_change_fen`, [merchantId]);
+  for (const c of changes) if (Number(c.frozen_change_fen) !== Number(c.posted)) bad.push(`stock change ${c.change_id}: ${c.frozen_change_fen} vs ledger ${c.posted}`);
+  // Only orders that were paid are shipped or due to complete by themselves.
+  const [{ unpaidShipped }] = await query(`SELECT COUNT(*)::int AS "unpaidShipped" FROM orders WHERE merchant_id = $1
+      AND (shipped_ms IS NOT NULL OR complete_due_ms IS NOT NULL) AND (paid_ms IS NULL OR status NOT IN ('paid', 'completed'))`, [merchantId]);
+  if (unpaidShipped) bad.push(`${unpaidShipped} orders shipped or due without being paid`);
   const [{ campaignLines }] = await query(`SELECT COALESCE(SUM(amount), 0) AS "campaignLines" FROM commission_lines l JOIN orders o
       ON o.merchant_id = l.merchant_id AND o.order_id = l.order_id JOIN programs p ON p.merchant_id = o.merchant_id AND p.program_id = o.program_id
       WHERE l.merchant_id = $1 AND p.kind = 'campaign'`, [merchantId]);
