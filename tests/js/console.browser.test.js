@@ -58,6 +58,8 @@ async function shot(page, name, where) {
 }
 
 const fieldError = (page, scope, field) => page.locator(`${scope} [data-field="${field}"] .el-form-item__error`);
+// A row of a list: a table row at 1280, a card on the phone.
+const ROWS = (table) => `[data-table="${table}"] .el-table__body tr, [data-table="${table}"] [data-card]`;
 const dialog = (page, name) => page.locator(`.el-dialog[data-dialog="${name}"]`);
 
 // Element Plus animates dialogs and drawers in and out; wait until one is gone.
@@ -128,7 +130,7 @@ for (const db of DATABASES) {
       if (phone) assert.equal(await page.locator('.side').count(), 0, 'on a phone the menu is a drawer');
 
       // 活动与方案: the demo campaign with its figures as the server's texts.
-      const campaignRow = page.locator('[data-table="programs"] .el-table__body tr', { has: page.locator(`[data-program="${CAMPAIGN}"]`) });
+      const campaignRow = page.locator(ROWS('programs'), { has: page.locator(`[data-program="${CAMPAIGN}"]`) });
       await campaignRow.first().waitFor();
       const rowText = await campaignRow.first().innerText();
       assert.match(rowText, /新品茶礼 · 分享赚佣金/);
@@ -139,7 +141,7 @@ for (const db of DATABASES) {
       // Search by title and filter by status.
       await page.fill('.toolbar .search input', '不存在的活动');
       await page.click('[data-action="search"]');
-      await page.waitForSelector('[data-table="programs"] .el-table__empty-text');
+      await page.waitForSelector('[data-table="programs"] .el-table__empty-text, [data-table="programs"] .empty');
       await page.fill('.toolbar .search input', '新品茶礼');
       await page.click('[data-action="search"]');
       await campaignRow.first().waitFor();
@@ -167,10 +169,10 @@ for (const db of DATABASES) {
       await shot(page, `${vp.name}-stock-preview`);
       await stock.locator('[data-action="confirm-stock"]').click();
       await closed(page, '.el-dialog[data-dialog="stock"]');
-      await page.waitForFunction((id) => {
-        const row = [...document.querySelectorAll('[data-table="programs"] .el-table__body tr')].find((tr) => tr.querySelector(`[data-program="${id}"]`));
+      await page.waitForFunction(([id, rows]) => {
+        const row = [...document.querySelectorAll(rows)].find((tr) => tr.querySelector(`[data-program="${id}"]`));
         return row && /219/.test(row.innerText) && /¥2,168\.10|¥2168\.10/.test(row.innerText);
-      }, CAMPAIGN);
+      }, [CAMPAIGN, ROWS('programs')]);
 
       // 结束活动: the preview says what returns and what stays frozen; cancelled here.
       await moreAction(page, CAMPAIGN, 'end');
@@ -242,15 +244,15 @@ for (const db of DATABASES) {
       await closed(page, '.order-drawer');
 
       // 批量确认收货: the campaign order.
-      await page.locator(`[data-table="orders"] .el-table__body tr`, { has: page.locator(`[data-order="${orders.campaign}"]`) })
-        .first().locator('.el-checkbox').click();
+      await page.locator(`[data-select="${orders.campaign}"], [data-table="orders"] .el-table__body tr:has([data-order="${orders.campaign}"]) .el-checkbox`)
+        .first().click();
       await page.click('[data-action="bulk-complete"]');
       await page.locator('[data-role="bulk-result"]').waitFor();
       assert.match(await page.locator('[data-role="bulk-result"]').innerText(), /已确认收货 1 笔/);
-      await page.waitForFunction((id) => {
-        const row = [...document.querySelectorAll('[data-table="orders"] .el-table__body tr')].find((tr) => tr.querySelector(`[data-order="${id}"]`));
+      await page.waitForFunction(([id, rows]) => {
+        const row = [...document.querySelectorAll(rows)].find((tr) => tr.querySelector(`[data-order="${id}"]`));
         return row && /已完成/.test(row.innerText);
-      }, orders.campaign);
+      }, [orders.campaign, ROWS('orders')]);
       await shot(page, `${vp.name}-orders-completed`);
 
       // 资金: 充值 clicked twice tops up once; the statement shows it.

@@ -50,7 +50,7 @@
           </div>
         </div>
         <div class="entry-money">
-          <div class="entry-delta" :class="{ minus: Number(row.balance_delta_fen) < 0 }" data-role="entry-balance">{{ t(row, 'balance_delta_fen') }}</div>
+          <div class="entry-delta" :class="{ minus: Number(row.balance_delta_fen) < 0, plus: Number(row.balance_delta_fen) > 0 }" data-role="entry-balance">{{ t(row, 'balance_delta_fen') }}</div>
           <div class="muted small">余额 {{ t(row, 'balance_after_fen') }}</div>
         </div>
       </div>

@@ -74,7 +74,25 @@
       <ul v-if="bulkResult.failed.length" class="plain-list"><li v-for="f in bulkResult.failed" :key="f.order_id">订单 {{ f.order_id }}：{{ f.text }}</li></ul>
     </el-alert>
     <el-alert v-if="error" class="form-alert" type="error" :title="error" :closable="false" show-icon />
-    <div class="table-wrap">
+    <div v-if="store.phone" class="cards" v-loading="loading" data-table="orders">
+      <p v-if="!orders.length && !loading" class="muted small empty">没有符合条件的订单</p>
+      <div v-for="row in orders" :key="row.order_id" class="card-row order-card" data-card @click="open(row.order_id)">
+        <div class="card-row-head">
+          <el-checkbox v-if="canComplete" :model-value="isSelected(row)" :disabled="!completable(row)" :data-select="row.order_id"
+            @click.stop @change="(v) => toggle(row, v)" />
+          <div class="card-row-title">
+            <div><span class="order-id" :data-order="row.order_id">订单 {{ row.order_id }}</span> · {{ programOf(row) }}</div>
+            <div class="muted small">{{ row.buyer_name || ('用户 ' + row.buyer_id) }} · {{ row.units }} 件 · {{ row.paid_ms ? t(row, 'paid_ms') : t(row, 'created_ms') }}</div>
+          </div>
+          <el-tag disable-transitions size="small" :type="L.ORDER_STATUS_TAG[row.status] || 'info'">{{ row.status_text || L.label(L.ORDER_STATUS, row.status) }}</el-tag>
+        </div>
+        <div class="card-row-foot">
+          <span><b data-role="paid">{{ t(row, 'paid_fen') }}</b><span v-if="Number(row.refunded_fen) > 0" class="muted small"> · 已退 {{ t(row, 'refunded_fen') }}</span></span>
+          <el-button link type="primary" :data-detail="row.order_id" @click.stop="open(row.order_id)">详情</el-button>
+        </div>
+      </div>
+    </div>
+    <div v-else class="table-wrap">
       <el-table ref="table" :data="orders" v-loading="loading" row-key="order_id" empty-text="没有符合条件的订单" data-table="orders" style="width: 100%"
         @selection-change="(rows) => (selected = rows)" @row-click="openRow">
         <el-table-column v-if="canComplete" type="selection" width="44" :selectable="(row) => completable(row)" />
@@ -140,6 +158,7 @@
           const r = await api.get('/api/merchant/orders', q);
           this.orders = r.orders || [];
           this.next = r.next === undefined ? null : r.next;
+          this.selected = [];
         } catch (e) {
           const { fields, general } = L.split(e, ['buyer_id', 'distributor_id'], { paid_from: 'range', paid_to: 'range' });
           Object.assign(this.fieldErrors, fields);
@@ -168,6 +187,11 @@
         this.search();
       },
       refresh() { this.search(); },
+      isSelected(row) { return this.selected.some((o) => String(o.order_id) === String(row.order_id)); },
+      toggle(row, on) {
+        const rest = this.selected.filter((o) => String(o.order_id) !== String(row.order_id));
+        this.selected = on ? rest.concat([row]) : rest;
+      },
       openRow(row, column) { if (!column || column.type !== 'selection') this.open(row.order_id); },
       open(id) {
         this.detailId = String(id);

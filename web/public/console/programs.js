@@ -43,7 +43,43 @@
       </el-dropdown>
     </div>
     <el-alert v-if="error" class="form-alert" type="error" :title="error" :closable="false" show-icon />
-    <div class="table-wrap">
+    <div v-if="store.phone" class="cards" v-loading="loading" data-table="programs">
+      <p v-if="!programs.length && !loading" class="muted small empty">还没有活动，点“新建”创建第一个</p>
+      <div v-for="row in programs" :key="row.program_id" class="card-row" data-card>
+        <div class="card-row-head">
+          <div class="card-row-title">
+            <div class="program-title" :data-program="row.program_id">{{ L.programName(row.title, row.kind, row.program_id) }}</div>
+            <div class="muted small">{{ L.label(L.KINDS, row.kind) }} · 编号 {{ row.program_id }}<span v-if="row.has_password"> · 已设密码</span></div>
+          </div>
+          <el-tag disable-transitions :type="L.PROGRAM_STATUS_TAG[row.status] || 'info'" size="small" data-role="status">{{ row.status_text || L.label(L.PROGRAM_STATUS, row.status) }}</el-tag>
+        </div>
+        <div class="muted small">{{ row.period_text || (row.kind === 'distribution' ? '长期有效' : '—') }}</div>
+        <dl class="card-figures">
+          <div><dt>已售<span v-if="row.kind === 'campaign'"> / 库存</span></dt><dd><span data-role="sold">{{ num(row.sold_units) }}</span><span v-if="row.kind === 'campaign'"> / <span data-role="stock">{{ num(row.stock) }}</span></span></dd></div>
+          <div><dt>购买人数</dt><dd data-role="buyers">{{ num(row.buyers) }}</dd></div>
+          <div><dt>已发佣金</dt><dd data-role="commission-paid">{{ t(row, 'commission_paid_fen') }}</dd></div>
+          <div><dt>冻结预算</dt><dd data-role="frozen">{{ t(row, 'frozen_fen') }}</dd></div>
+        </dl>
+        <div class="row-actions">
+              <el-button v-if="canEdit" link type="primary" :data-edit="row.program_id" @click="edit(row)">编辑</el-button>
+              <el-button v-else link type="primary" @click="edit(row)">查看</el-button>
+              <el-dropdown v-if="canEdit" trigger="click" @command="(c) => act(c, row)">
+                <el-button link type="primary" :data-more="row.program_id" :loading="!!busy[row.program_id]">更多<el-icon class="el-icon--right"><ArrowDown /></el-icon></el-button>
+                <template #dropdown>
+                  <el-dropdown-menu>
+                    <el-dropdown-item command="copy" :data-op="'copy-' + row.program_id">复制为新草稿</el-dropdown-item>
+                    <template v-if="row.kind === 'campaign'">
+                      <el-dropdown-item v-if="row.status !== 'ended'" command="stock" :data-op="'stock-' + row.program_id">增减库存</el-dropdown-item>
+                      <el-dropdown-item v-if="row.status !== 'ended'" command="password" :data-op="'password-' + row.program_id">设置活动密码</el-dropdown-item>
+                      <el-dropdown-item v-if="row.status === 'published'" command="end" divided :data-op="'end-' + row.program_id"><span class="danger-text">结束活动</span></el-dropdown-item>
+                    </template>
+                  </el-dropdown-menu>
+                </template>
+              </el-dropdown>
+            </div>
+      </div>
+    </div>
+    <div v-else class="table-wrap">
       <el-table :data="programs" v-loading="loading" row-key="program_id" empty-text="还没有活动，点“新建”创建第一个" data-table="programs" style="width: 100%">
         <el-table-column label="活动" min-width="200">
           <template #default="{ row }">
