@@ -606,6 +606,8 @@ footer{color:#999;font-size:12px;text-align:center;padding:12px}</style></head><
 
   return {
     state: s, platform: { id: platform.id, publicKey: platform.publicKey }, caPem: ca.caPem, registerMerchant,
+    // For tests that forge a notification the way only WeChat could (a stale timestamp, a bad resource).
+    platformPrivateKeyForTests: () => platform.privateKey,
     async start({ port = 0, httpsPort = 0 } = {}) {
       const hp = await listen(httpServer, port);
       const sp = await listen(httpsServer, httpsPort);
