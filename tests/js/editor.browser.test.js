@@ -546,6 +546,28 @@ test('the editor previews what the server settles, for several configs', { timeo
     assert.equal(await page.getAttribute('body', 'data-valid'), 'true');
   });
 
+  await t.test('a budget the balance cannot carry: said in the preview, refused under the buttons; an unknown id', async () => {
+    await fresh(page, server.base, 'campaign');
+    await setField(page, 'title', '预算不足');
+    await setField(page, 'product.stock', '100000');
+    await setField(page, 'commission_per_unit_fen', '40');
+    assert.match(await page.textContent('#budget-preview .error'), /红包余额不足/);
+    await press(page, '#publish');
+    assert.match(await page.textContent('#program-status'), /草稿/, 'saved, not published');
+    assert.match(await page.textContent('#form-errors'), /红包余额不足/);
+    await endShot(page, 'editor-budget-short');
+    await readable(page, 'budget short');
+    await setField(page, 'product.stock', '10');
+    assert.equal(await page.textContent('#form-errors'), '', 'an edit answers it');
+    await press(page, '#save');
+    const missing = watch(await ctx.newPage(), errors);
+    await open(missing, `${server.base}/editor.html?id=987654`);
+    assert.equal(await missing.getAttribute('body', 'data-missing'), '1');
+    assert.match(await missing.textContent('#fields'), /没有找到编号为 987654 的方案/);
+    assert.equal(await missing.isDisabled('#save'), true);
+    await missing.close();
+  });
+
   await t.test('signed in with the console\'s session: cookie and CSRF token, no key; signed out: to the console with a way back', async () => {
     const writes = sent.filter((r) => r.method !== 'GET');
     assert.ok(writes.length >= 8, `${writes.length} writes`);

@@ -269,7 +269,9 @@
     if (/footer_buttons\[\d+\]\.text$/.test(p.path) && p.code === 'E_TOO_LONG') return '最多 8 个字';
     if (/footer_buttons\[\d+\]\.text$/.test(p.path) && p.code === 'E_REQUIRED') return '请填写按钮文字';
     if (p.code === 'E_REQUIRED' && p.message && /[\u4e00-\u9fff]/.test(p.message)) return p.message; // the page's own
-    return App.zh(p);
+    const text = App.zh(p);
+    // A code neither the engine nor client.js knows: its English message is not shown.
+    return /[\u4e00-\u9fff]/.test(text) ? text : '操作未成功，请稍后再试';
   }
   // Problems -> marks wanted ({el -> cls, text, code}); returns the problems no field took.
   function place(problems, cls, marks) {
@@ -718,7 +720,7 @@
       showStatus();
       flush();
       showFirstBad();
-      toast(err.message, 'error');
+      toast(ed.problems.map(zhAt).filter((t, i, all) => all.indexOf(t) === i).join('；'), 'error');
       return null;
     } finally {
       setBusy(false);
