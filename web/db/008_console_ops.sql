@@ -54,7 +54,12 @@ CREATE INDEX orders_complete_due ON orders (merchant_id, complete_due_ms) WHERE 
 CREATE INDEX orders_status_id ON orders (merchant_id, status, order_id);
 CREATE INDEX orders_program_id ON orders (merchant_id, program_id, order_id);
 CREATE INDEX orders_buyer_id ON orders (merchant_id, buyer_id, order_id);
-CREATE INDEX orders_paid_ms ON orders (merchant_id, paid_ms) WHERE paid_ms IS NOT NULL;
+-- program and status together: the console's most common pair (活动 + 状态); without it a rare
+-- status walks all of the program's orders.
+CREATE INDEX orders_program_status_id ON orders (merchant_id, program_id, status, order_id);
+-- A paid range: the orders paid in it, index-only (then the page is a top-N sort of them); a
+-- recent range is faster by the primary key, and the planner takes that one.
+CREATE INDEX orders_paid_ms ON orders (merchant_id, paid_ms) INCLUDE (order_id) WHERE paid_ms IS NOT NULL;
 CREATE INDEX orders_refunded_id ON orders (merchant_id, order_id) WHERE refunded_fen > 0;
 -- distributor_id: the orders with a commission line for that beneficiary, newest first.
 CREATE INDEX commission_lines_user_order ON commission_lines (merchant_id, beneficiary_id, order_id);
