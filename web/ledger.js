@@ -66,10 +66,13 @@ async function postMerchant(q, merchantId, entries, programId, ref, now) {
   [merchantId, JSON.stringify(rows.map(([account, delta]) => ({ account, delta }))), programId, ref, now]);
 }
 
+// Two texts, not one with `$2 IS NULL OR`: each is an index-only sum over its own index
+// (merchant_ledger_account, merchant_ledger_program, migration 008).
 async function merchantBalances(q, merchantId, programId = null) {
-  const rows = await q(`SELECT account, COALESCE(SUM(delta), 0) AS total FROM merchant_ledger
-                        WHERE merchant_id = $1 AND ($2::bigint IS NULL OR program_id = $2)
-                        GROUP BY account`, [merchantId, programId]);
+  const rows = programId == null
+    ? await q(`SELECT account, COALESCE(SUM(delta), 0) AS total FROM merchant_ledger WHERE merchant_id = $1 GROUP BY account`, [merchantId])
+    : await q(`SELECT account, COALESCE(SUM(delta), 0) AS total FROM merchant_ledger WHERE merchant_id = $1 AND program_id = $2
+               GROUP BY account`, [merchantId, programId]);
   const out = { balance: 0, frozen: 0, paid_out: 0 };
   for (const r of rows) out[r.account] = Number(r.total);
   return out;

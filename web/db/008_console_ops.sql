@@ -70,7 +70,7 @@ CREATE INDEX payments_order ON payments (merchant_id, order_id);
 
 -- A program's frozen budget (the program list, the end and its preview) and the balance
 -- statement's entries (one per ref) without scanning the merchant's whole ledger.
-CREATE INDEX merchant_ledger_program ON merchant_ledger (merchant_id, program_id, account);
+CREATE INDEX merchant_ledger_program ON merchant_ledger (merchant_id, program_id, account) INCLUDE (delta);
 CREATE INDEX merchant_ledger_ref ON merchant_ledger (merchant_id, ref);
 -- The statement's running balance (the balance rows up to an entry) and the merchant's balances
 -- as index-only sums.
