@@ -52,7 +52,17 @@ async function checkScreen(page, where) {
   assert.equal(bad, null, `${where}: "${bad && text.slice(Math.max(0, bad.index - 60), bad.index + 60)}"`);
 }
 
+// Dialogs, drawers and menus fade in and out: the picture is taken once nothing moves.
+// (Success toasts are closed first: they float over the header by design and would hide it.)
+async function settled(page) {
+  await page.evaluate(() => window.ElementPlus && window.ElementPlus.ElMessage.closeAll());
+  await page.waitForFunction(() => document.getAnimations()
+    .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+    .every((a) => a.playState !== 'running'), null, { timeout: 5000 }).catch(() => {});
+}
+
 async function shot(page, name, where) {
+  await settled(page);
   await checkScreen(page, where || name);
   await page.screenshot({ path: path.join(SHOTS, `console-${name}.png`) });
 }
@@ -174,16 +184,31 @@ for (const db of DATABASES) {
         return row && /219/.test(row.innerText) && /¥2,168\.10|¥2168\.10/.test(row.innerText);
       }, [CAMPAIGN, ROWS('programs')]);
 
-      // 结束活动: the preview says what returns and what stays frozen; cancelled here.
+      // 结束活动: the preview says what returns and what stays frozen for an order placed and not
+      // yet paid (buyer 203's); cancelled first, then confirmed.
+      const open = await server.user(203, 'POST', '/api/orders', { program_id: CAMPAIGN, idem_key: 'open1', units: 1 });
+      assert.equal(open.status, 200, JSON.stringify(open.body));
       await moreAction(page, CAMPAIGN, 'end');
       const end = dialog(page, 'end');
       await end.locator('[data-role="returned"]').waitFor();
-      assert.match(await end.locator('[data-role="returned"]').textContent(), /^¥2,168\.10$|^¥2168\.10$/);
-      assert.equal((await end.locator('[data-role="held"]').textContent()).trim(), '¥0.00');
-      assert.match(await end.locator('[data-role="held-note"]').textContent(), /没有未付款的订单/);
+      assert.match(await end.locator('[data-role="returned"]').textContent(), /^¥2,158\.20$|^¥2158\.20$/);
+      assert.equal((await end.locator('[data-role="held"]').textContent()).trim(), '¥9.90');
+      assert.match(await end.locator('[data-role="held-note"]').textContent(), /还有 1 笔订单已下单未付款/);
       await shot(page, `${vp.name}-end-preview`);
       await end.locator('.el-dialog__footer button', { hasText: '取消' }).click();
       await closed(page, '.el-dialog[data-dialog="end"]');
+      await moreAction(page, CAMPAIGN, 'end');
+      await end.locator('[data-role="returned"]').waitFor();
+      await end.locator('[data-action="confirm-end"]').dblclick();
+      await closed(page, '.el-dialog[data-dialog="end"]');
+      await page.waitForFunction(([id, rows]) => {
+        const row = [...document.querySelectorAll(rows)].find((tr) => tr.querySelector(`[data-program="${id}"]`));
+        return row && /已结束/.test(row.innerText) && /¥9\.90/.test(row.querySelector('[data-role="frozen"]').textContent);
+      }, [CAMPAIGN, ROWS('programs')]);
+      await page.click(`[data-more="${CAMPAIGN}"]`);
+      await page.locator(`[data-op="copy-${CAMPAIGN}"]`).waitFor({ state: 'visible' });
+      assert.equal(await page.locator(`[data-op="end-${CAMPAIGN}"]`).count(), 0, 'an ended campaign cannot end again');
+      await page.keyboard.press('Escape');
 
       // 订单: both orders; filter by buyer; the detail of the distribution order.
       await go(page, phone, 'orders');
@@ -211,6 +236,7 @@ for (const db of DATABASES) {
       assert.match(linesText, /¥4\.95/); // 5 %
       assert.match(linesText, /待结算/);
       assert.match(await detail.locator('[data-role="why"]').textContent(), /101/);
+      await settled(page);
       await checkScreen(page, 'order detail');
       await page.screenshot({ path: path.join(SHOTS, `${pre}-order-detail.png`) });
 
@@ -238,6 +264,7 @@ for (const db of DATABASES) {
       assert.equal(await detail.locator('[data-table="refunds"] [data-role="refund-amount"]').count(), 1, 'a double click refunds once');
       assert.equal((await detail.locator('[data-role="order-refunded"]').textContent()).trim(), '¥10.00');
       assert.match(await detail.locator('[data-table="lines"]').innerText(), /¥1\.00/); // clawed so far
+      await settled(page);
       await checkScreen(page, 'order detail after refund');
       await page.screenshot({ path: path.join(SHOTS, `${pre}-order-refunded.png`) });
       await page.locator('.order-drawer .el-drawer__close-btn').click();
@@ -286,6 +313,23 @@ for (const db of DATABASES) {
       await page.click('.el-tabs__item:has-text("员工")');
       await page.locator('[data-table="staff"] .el-table__body tr').first().waitFor();
       assert.match(await page.locator('[data-table="staff"]').innerText(), /demo/);
+      await page.click('[data-action="add-staff"]');
+      const staffDialog = dialog(page, 'staff');
+      await staffDialog.waitFor({ state: 'visible' });
+      await staffDialog.locator('[data-field="name"] input').fill('小财');
+      await staffDialog.locator('[data-field="login"] input').fill('demo');
+      await staffDialog.locator('label:has-text("财务")').click();
+      await staffDialog.locator('[data-field="password"] input').fill('short');
+      await staffDialog.locator('[data-action="confirm-staff"]').click();
+      assert.equal(await fieldError(page, '[data-dialog="staff"]', 'password').textContent(), '密码至少 8 位');
+      await staffDialog.locator('[data-field="password"] input').fill('finance-pass-1');
+      await staffDialog.locator('[data-action="confirm-staff"]').click();
+      await fieldError(page, '[data-dialog="staff"]', 'login').waitFor();
+      assert.equal(await fieldError(page, '[data-dialog="staff"]', 'login').textContent(), '该登录名已被使用，请换一个');
+      await staffDialog.locator('[data-field="login"] input').fill('finance1');
+      await staffDialog.locator('[data-action="confirm-staff"]').click();
+      await closed(page, '.el-dialog[data-dialog="staff"]');
+      await page.waitForFunction(() => /小财[\s\S]*finance1[\s\S]*财务/.test(document.querySelector('[data-table="staff"]').innerText));
       await page.click('.el-tabs__item:has-text("API 密钥")');
       await page.click('[data-action="create-key"]');
       const keyDialog = dialog(page, 'key');
@@ -322,6 +366,33 @@ for (const db of DATABASES) {
       await page.click('[data-action="logout"]');
       await page.waitForSelector('.login-card');
       await page.reload();
+      await page.waitForSelector('.login-card');
+
+      // 财务 sees what the role may do: no 新建 or campaign operations, no 发货; 退款 and 充值 yes.
+      // The server still decides: a call the page hides is refused in the role's words.
+      await page.fill('input[name="login"]', 'finance1');
+      await page.fill('input[name="password"]', 'finance-pass-1');
+      await page.click('[data-action="login"]');
+      await page.waitForSelector('.shell');
+      assert.equal((await page.textContent('[data-role="role"]')).trim(), '财务');
+      await go(page, phone, 'programs'); // the sign-in keeps the page's address (设置 here)
+      await page.locator(ROWS('programs'), { has: page.locator(`[data-program="${CAMPAIGN}"]`) }).first().waitFor();
+      assert.equal(await page.locator('[data-action="create"]').count(), 0);
+      assert.equal(await page.locator('[data-more]').count(), 0);
+      const refused = await page.evaluate((id) => window.ConsoleApi.post(`/api/merchant/programs/${id}/copy`, {}).then(() => 'done', (e) => e.message), CAMPAIGN);
+      assert.equal(refused, '需要“运营”或“店主”权限');
+      await go(page, phone, 'orders');
+      await page.locator(`[data-detail="${orders.distribution}"]`).first().click();
+      await page.locator('[data-role="order-detail"] [data-action="refund"]').waitFor();
+      assert.equal(await page.locator('[data-role="order-detail"] [data-action="ship"]').count(), 0);
+      assert.equal(await page.locator('[data-action="bulk-complete"]').count(), 0);
+      await page.locator('.order-drawer .el-drawer__close-btn').click();
+      await closed(page, '.order-drawer');
+      await go(page, phone, 'settings');
+      await page.waitForSelector('[data-field="auto_complete_days"] input');
+      assert.equal(await page.locator('.el-tabs__item:has-text("员工")').count(), 0);
+      await shot(page, `${vp.name}-finance-settings`);
+      await page.click('[data-action="logout"]');
       await page.waitForSelector('.login-card');
       assert.deepEqual(errors, []);
       await ctx.close();
