@@ -380,6 +380,8 @@ test('the editor previews what the server settles, for several configs', { timeo
     const row = await programRow(stockId);
     assert.equal(row.status, 'published');
     assert.equal(Number(row.stock), 80, 'and the stock it sells');
+    // Every field the preview was computed from is the config the server published.
+    assert.deepEqual(row.config, await page.evaluate(() => window.editor.last.program));
     // Live: 保存修改, no publish, the budget's fields locked, the balance the server has now.
     assert.equal(await page.textContent('#save'), '保存修改');
     assert.equal(await page.isVisible('#publish'), false);
