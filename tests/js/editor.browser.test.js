@@ -497,6 +497,23 @@ test('the editor previews what the server settles, for several configs', { timeo
     assert.equal(await page.isVisible('#restored'), false);
     assert.equal(await prevented(), false);
     assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('editor-draft:') && !k.endsWith('new-distribution')).length), 0);
+    // Another browser tab: hiding the page keeps the edit at once (WeChat may drop a page in the
+    // background), and a page opened later in another tab offers it.
+    await page.fill('[data-key="title"]', '切到别的标签页');
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      delete document.visibilityState;
+    });
+    const other = watch(await ctx.newPage(), errors);
+    await open(other, `${server.base}/editor.html?id=${stockId}`);
+    assert.equal(await other.isVisible('#restored'), true);
+    assert.equal(await other.inputValue('[data-key="title"]'), '切到别的标签页');
+    await other.click('#discard');
+    await other.close();
+    await page.click('#save'); // the first tab saves its title after all
+    await page.waitForFunction(() => !window.editor.busy);
+    assert.equal((await programRow(stockId)).config.title, '切到别的标签页');
   });
 
   await t.test('数据看板 with the sales above, the CSV with the session cookie; developer details folded', async () => {
