@@ -160,6 +160,22 @@ for (const db of DATABASES) {
       await page.click('[data-action="search"]');
       await page.locator(`[data-table="programs"] [data-program="${PROGRAM}"]`).first().waitFor();
 
+      // 复制为新草稿: a draft titled "（副本）"; 新建 and 编辑 open the editor page.
+      await moreAction(page, CAMPAIGN, 'copy');
+      const copyRow = page.locator(ROWS('programs'), { hasText: '新品茶礼 · 分享赚佣金（副本）' });
+      await copyRow.first().waitFor();
+      assert.match(await copyRow.first().innerText(), /草稿/);
+      // (The editor is its own page with its own test: here it only has to be opened.)
+      await page.route('**/editor.html?*', (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>编辑器</title><p>编辑器</p>' }));
+      await page.click('[data-action="create"]');
+      await page.locator('[data-create="distribution"]').click();
+      await page.waitForURL(/\/editor\.html\?kind=distribution$/);
+      await page.goBack();
+      await page.locator(`[data-edit="${CAMPAIGN}"]`).first().click();
+      await page.waitForURL(new RegExp(`/editor\\.html\\?id=${CAMPAIGN}$`));
+      await page.goBack();
+      await campaignRow.first().waitFor();
+
       // 增减库存: the preview for the typed change; refusals at the field.
       await moreAction(page, CAMPAIGN, 'stock');
       const stock = dialog(page, 'stock');
@@ -392,7 +408,9 @@ for (const db of DATABASES) {
       await page.waitForSelector('[data-field="auto_complete_days"] input');
       assert.equal(await page.locator('.el-tabs__item:has-text("员工")').count(), 0);
       await shot(page, `${vp.name}-finance-settings`);
-      await page.click('[data-action="logout"]');
+      // A session that ends elsewhere (cookie gone): the next request brings the sign-in back.
+      await ctx.clearCookies();
+      await go(page, phone, 'money');
       await page.waitForSelector('.login-card');
       assert.deepEqual(errors, []);
       await ctx.close();

@@ -79,7 +79,7 @@
     'E_INVALID login': '登录名只能包含英文字母、数字和 _ . @ -',
     'E_INVALID name': '请输入姓名',
     'E_RANGE name': '姓名最多 32 个字',
-    'E_RANGE label': '名称最多 64 个字',
+    'E_RANGE label': '名称最多 32 个字',
     'E_RANGE auto_complete_days': '自动确认收货天数须在 1 至 30 天之间',
     'E_RANGE delta': '数量超出允许的范围',
     'E_RANGE amount_fen': '金额超出允许的范围',

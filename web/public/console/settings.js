@@ -101,7 +101,7 @@
 
   <el-dialog v-model="newKey.open" title="创建 API 密钥" :width="width" append-to-body class="op-dialog" data-dialog="key" :close-on-click-modal="!newKey.busy">
     <el-form label-position="top" @submit.prevent="createKey">
-      <el-form-item label="名称" :error="newKey.errors.label" data-field="label"><el-input v-model="newKey.form.label" maxlength="64" placeholder="如 ERP 对接" /></el-form-item>
+      <el-form-item label="名称" :error="newKey.errors.label" data-field="label"><el-input v-model="newKey.form.label" maxlength="32" placeholder="如 ERP 对接" /></el-form-item>
       <el-form-item label="权限" :error="newKey.errors.role" data-field="role">
         <el-radio-group v-model="newKey.form.role">
           <el-radio value="operator">运营</el-radio><el-radio value="finance">财务</el-radio><el-radio value="owner">店主</el-radio>
