@@ -800,6 +800,7 @@
   // 数据看板 only hides the form. The address names what is edited (?id= or ?kind=).
   const STASH = ['kind', 'id', 'status', 'program', 'hasPassword', 'savedState', 'saved', 'problems', 'createKey'];
   function switchTab(tab) {
+    if (ed.busy && tab !== 'stats' && tab !== ed.kind) return; // a save in flight belongs to this program
     ed.tab = tab;
     const stats = tab === 'stats';
     $('#stats').hidden = !stats;
@@ -822,9 +823,9 @@
         startNew(tab);
         if (ed.draftReady) offerDraft();
       }
-      history.replaceState(null, '', `${location.pathname}?${ed.id ? `id=${ed.id}` : `kind=${ed.kind}`}`);
       setText($('#dirty'), isDirty() ? '有未保存的修改' : '');
     }
+    if (ed.saved !== null) history.replaceState(null, '', `${location.pathname}?${ed.id ? `id=${ed.id}` : `kind=${ed.kind}`}`);
     showStatus();
     flush();
   }
