@@ -57,7 +57,7 @@
     if (!rows.length) return '<p class="muted">暂无数据</p>';
     const max = Math.max(1, ...rows.map((r) => Number(r.value)));
     if (dir === 'h') {
-      return `<svg class="chart" viewBox="0 0 320 ${rows.length * 28}" role="img">${rows.map((r, i) => {
+      return `<svg class="chart across" viewBox="0 0 320 ${rows.length * 28}" role="img">${rows.map((r, i) => {
         const w = Math.max(2, Math.round((180 * Number(r.value)) / max));
         return `<text x="0" y="${i * 28 + 17}" font-size="12">${esc(r.label)}</text><rect x="52" y="${i * 28 + 6}" width="${w}" height="14" rx="3" fill="#07c160"/>` +
           `<text x="${56 + w}" y="${i * 28 + 17}" font-size="11" fill="#555">${esc(r.text)}</text>`;
