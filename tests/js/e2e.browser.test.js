@@ -9,7 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { startServer, launch, watch } = require('./pages-harness');
 
-const CAMPAIGN_ID = 3001;
+let CAMPAIGN_ID = null; // the server assigns it when the editor first saves
 const DIST = 101;
 const BUYER = 201;
 
@@ -21,11 +21,13 @@ test('publish, share, gates, buy, pay, commission, refund claw-back, withdrawal'
 
   // 1. The merchant configures and publishes the campaign in the editor.
   const merchantCtx = await ui.phone();
+  // The editor signs in with the console's session (the cookie is the page's too).
+  const login = await merchantCtx.request.post(`${server.base}/api/console/login`, { data: { login: 'demo', password: 'demo-owner-2026' } });
+  assert.equal(login.status(), 200);
   const ed = watch(await merchantCtx.newPage(), errors);
-  await ed.goto(`${server.base}/editor.html`);
+  await ed.goto(`${server.base}/editor.html?kind=campaign`);
   await ed.waitForSelector('body[data-ready="1"]');
   const idle = () => ed.evaluate(() => window.editor.idle()); // the preview follows in the next frame
-  await ed.fill('#program-id', String(CAMPAIGN_ID));
   await ed.fill('[data-key="title"]', '春茶尝鲜 · 分享赚');
   await ed.fill('[data-key="commission_per_unit_fen"]', '5');
   await idle();
@@ -67,6 +69,7 @@ test('publish, share, gates, buy, pay, commission, refund claw-back, withdrawal'
   await ui.shot(ed, 'editor-campaign-preview', { at: '#preview' });
   await ed.click('#publish');
   await ed.waitForFunction(() => document.querySelector('#program-status').textContent.includes('已发布'));
+  CAMPAIGN_ID = await ed.evaluate(() => window.editor.id);
   const bal = await server.merchant('GET', '/api/merchant/balance');
   assert.equal(bal.body.frozen, 25000 + 990 * 200, 'the editor\'s budget is what the server froze (plus the demo campaign)');
 
