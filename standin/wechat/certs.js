@@ -38,8 +38,9 @@ function createCa() {
     return { pem, x509: new crypto.X509Certificate(pem) };
   }
 
-  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
-  process.once('exit', cleanup);
+  const onExit = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.once('exit', onExit);
+  const cleanup = () => { process.removeListener('exit', onExit); onExit(); };
   return { caPem, issue, cleanup };
 }
 

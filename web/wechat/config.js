@@ -98,6 +98,11 @@ function createConfigStore({ db, secret, mode }) {
       if (!OPTION_FIELDS.includes(k)) throw new ApiError(400, 'E_UNKNOWN_FIELD', `options.${k}`, 'unknown option');
       if (v === null) delete options[k]; else options[k] = v;
     }
+    // WeChat calls notify_url from the internet, over https only.
+    if (mode === 'production' && options.notify_url && !/^https:\/\//.test(options.notify_url)) {
+      throw new ApiError(400, 'E_URL', 'options.notify_url', 'WeChat Pay notifies https URLs only');
+    }
+    if (mode === 'production' && options.pay_ca) throw new ApiError(400, 'E_WECHAT_HOST', 'options.pay_ca', 'production trusts only the public CAs');
     const updated = Math.max(now, row ? Number(row.updated_ms) + 1 : 0);
     await q(`INSERT INTO wechat_merchants (merchant_id, appid, mchid, mch_serial, mch_cert_pem, platform_serial, platform_public_key, secrets_enc, urls, options, updated_ms)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)

@@ -16,13 +16,16 @@ function createTokenCache({ db, clock = () => Date.now(), owner = `${process.pid
 
   // fetcher() -> {value, expires_in (seconds)}; returns the value to use now.
   async function get(appid, kind, fetcher, { force = false } = {}) {
-    await db.query('INSERT INTO wechat_tokens (appid, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING', [appid, kind]);
     // Token expiry runs on the server's clock, leases on real time (a lease is about processes).
     const deadline = Date.now() + LEASE_MS + 5000;
     for (;;) {
       const now = clock();
       const real = Date.now();
       const [row] = await db.query('SELECT value, expires_ms, lease_until_ms FROM wechat_tokens WHERE appid = $1 AND kind = $2', [appid, kind]);
+      if (!row) {
+        await db.query('INSERT INTO wechat_tokens (appid, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING', [appid, kind]);
+        continue;
+      }
       const fresh = row.value && Number(row.expires_ms) - MARGIN_MS > now;
       if (fresh && !force) return row.value;
       const [lease] = await db.query(`UPDATE wechat_tokens SET lease_owner = $3, lease_until_ms = $4
