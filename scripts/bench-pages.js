@@ -13,7 +13,7 @@ const THROTTLE = Number(process.env.THROTTLE || 4);
 const PAGES = {
   'activity.html': { js: ['engine.js', 'client.js', 'countdown.js', 'activity.js'], css: ['app.css'], later: ['poster.js', 'qrcode.js'] },
   'me.html': { js: ['engine.js', 'client.js', 'me.js'], css: ['app.css'], later: [] },
-  'editor.html': { js: ['engine.js', 'client.js', 'editor.js'], css: ['app.css'], later: [] },
+  'editor.html': { js: ['engine.js', 'client.js', 'editor-stats.js', 'editor.js'], css: ['app.css'], later: [] },
 };
 const MODULE = ['share_engine.js', 'share_engine.wasm'];
 
@@ -97,16 +97,27 @@ async function main() {
     const later = sum(p.later);
     console.log(`${page.padEnd(15)} ${kb(own.raw)} / ${kb(own.br)}                ${kb(mod.raw)} / ${kb(mod.br)}                ${kb(later.br)}`);
   }
-  for (const n of ['engine.js', 'client.js', 'app.css', 'activity.js', 'me.js', 'editor.js', ...MODULE]) {
+  for (const n of ['engine.js', 'client.js', 'app.css', 'activity.js', 'me.js', 'editor-stats.js', 'editor.js', ...MODULE]) {
     const s = size(n);
     console.log(`  ${n.padEnd(20)} ${kb(s.raw)} raw ${kb(s.br)} br`);
   }
 
   const server = await startServer();
   const ui = await launch();
+  // The editor is the merchant's: one console sign-in, its cookie in every context (sign-ins are rate-limited).
+  const signIn = await fetch(`${server.base}/api/console/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: 'demo', password: 'demo-owner-2026' }) });
+  if (!signIn.ok) throw new Error(`console sign-in: ${signIn.status}`);
+  const sid = /sid=([^;]+)/.exec(signIn.headers.get('set-cookie'))[1];
+  const phone = ui.phone.bind(ui);
+  ui.phone = async () => {
+    const ctx = await phone();
+    await ctx.addCookies([{ name: 'sid', value: sid, url: server.base }]);
+    return ctx;
+  };
   try {
     console.log(`\ntime to interactive, CPU throttled ${THROTTLE}x (median of 5, ms: first paint of content / data-ready)`);
-    for (const [page, query] of (process.env.ONLY === 'keys' ? [] : [['activity.html', '?id=1001&user=201'], ['me.html', '?user=101'], ['editor.html', '']])) {
+    for (const [page, query] of (process.env.ONLY === 'keys' ? [] : [['activity.html', '?id=1001&user=201'], ['me.html', '?user=101'], ['editor.html', '?id=2001']])) {
       const runs = [];
       for (let i = 0; i < 5; i++) {
         const ctx = await ui.phone();
