@@ -60,6 +60,7 @@
       <el-descriptions-item label="付款时间">{{ order.paid_ms ? t(order, 'paid_ms') : '—' }}</el-descriptions-item>
       <el-descriptions-item v-if="order.shipped_ms" label="发货时间">{{ t(order, 'shipped_ms') }}</el-descriptions-item>
       <el-descriptions-item v-if="order.completed_ms" label="完成时间">{{ t(order, 'completed_ms') }}</el-descriptions-item>
+      <el-descriptions-item v-if="order.complete_due_ms && !order.completed_ms" label="自动确认收货"><span data-role="complete-due">{{ t(order, 'complete_due_ms') }}</span></el-descriptions-item>
     </el-descriptions>
 
     <h3 class="section-title">业绩归属</h3>

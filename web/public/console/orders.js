@@ -186,7 +186,29 @@
         this.fieldErrors = { buyer_id: '', distributor_id: '', range: '' };
         this.search();
       },
-      refresh() { this.search(); },
+      // After a change (bulk 确认收货, a refund in the drawer): the rows loaded so far again, in
+      // place, as many pages as were shown, so the row acted on stays in sight.
+      async refresh() {
+        if (!this.lastQuery) return this.search();
+        const want = Math.max(PAGE, this.orders.length);
+        try {
+          let rows = [];
+          let next = null;
+          let before;
+          do {
+            const r = await api.get('/api/merchant/orders', { ...this.lastQuery, limit: Math.min(100, want - rows.length), before });
+            rows = rows.concat(r.orders || []);
+            next = r.next === undefined ? null : r.next;
+            before = next;
+          } while (next !== null && rows.length < want);
+          this.orders = rows;
+          this.next = next;
+          this.selected = [];
+        } catch (e) {
+          this.error = e.message;
+        }
+        return null;
+      },
       isSelected(row) { return this.selected.some((o) => String(o.order_id) === String(row.order_id)); },
       toggle(row, on) {
         const rest = this.selected.filter((o) => String(o.order_id) !== String(row.order_id));
@@ -210,7 +232,7 @@
             title: failed.length ? `已确认收货 ${done.length} 笔，${failed.length} 笔未成功` : `已确认收货 ${done.length} 笔`,
             failed,
           };
-          await this.search();
+          await this.refresh();
         } catch (e) {
           this.bulkResult = { title: `批量确认收货未成功：${e.message}`, failed: [] };
         } finally {
