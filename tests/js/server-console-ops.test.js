@@ -68,6 +68,18 @@ for (const kind of DB) {
     await h.close();
   });
 
+  test(`${kind}: a draft saved before the fix (its stock column behind its config) publishes what its config says`, async () => {
+    const h = await harness(kind);
+    await topup(h);
+    const c = await h.merchant('POST', '/api/merchant/programs', { config: campaignConfig(h.clock.now, { product: { name: 'P', price_fen: 9900, stock: 20 } }) });
+    await h.db.query('UPDATE programs SET stock = 200 WHERE merchant_id = $1 AND program_id = $2', [h.merchantId, c.body.program_id]);
+    const pub = await h.merchant('POST', `/api/merchant/programs/${c.body.program_id}/publish`);
+    assert.equal(pub.body.frozen_fen, 20 * SHARE);
+    assert.equal((await h.merchant('GET', `/api/merchant/programs/${c.body.program_id}`)).body.program.stock, 20);
+    await books(h);
+    await h.close();
+  });
+
   test(`${kind}: the server assigns the next free program id; an explicit id and a create key still work`, async () => {
     const h = await harness(kind);
     const cfg = campaignConfig(h.clock.now);
@@ -125,6 +137,11 @@ for (const kind of DB) {
     const c = (await h.merchant('GET', `/api/merchant/programs/${copy.body.program_id}`)).body.program;
     assert.deepEqual([c.status, c.title, c.stock, c.has_password, c.config.product.stock, c.sold_units, c.frozen_fen],
       ['draft', '双十一 爆款（副本）', 10, false, 10, 0, 0]);
+    // A title at the engine's limit (128 bytes) is shortened so that the copy's title is valid.
+    const long = await h.merchant('POST', '/api/merchant/programs', { config: campaignConfig(h.clock.now, { title: '茶'.repeat(42) }) });
+    const longCopy = await h.merchant('POST', `/api/merchant/programs/${long.body.program_id}/copy`);
+    assert.equal(longCopy.status, 200, JSON.stringify(longCopy.body));
+    assert.equal((await h.merchant('GET', `/api/merchant/programs/${longCopy.body.program_id}`)).body.program.title, `${'茶'.repeat(38)}（副本）`);
     const untitled = await h.merchant('POST', '/api/merchant/programs', { config: { kind: 'distribution', depth: 1, rates_bp: [1000] } });
     const copy2 = await h.merchant('POST', `/api/merchant/programs/${untitled.body.program_id}/copy`);
     assert.equal(copy2.status, 200, JSON.stringify(copy2.body));
