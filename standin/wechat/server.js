@@ -55,7 +55,7 @@ function createStandin({ host = '127.0.0.1', log = () => {} } = {}) {
     merchants: new Map(), // mchid -> {mchid, appid, serial, publicKey, fingerprint, apiv2_key, apiv3_key}
     codes: new Map(), oauthTokens: new Map(), accessTokens: new Map(), tickets: new Map(),
     orders: new Map(), prepays: new Map(), refunds: new Map(), bills: new Map(), packages: new Map(), redpacks: new Map(),
-    templates: [], nonces: new Map(), faults: [], outbox: [], counts: {}, clockOffsetMs: 0,
+    templates: [], shares: [], nonces: new Map(), faults: [], outbox: [], counts: {}, clockOffsetMs: 0,
   };
   const count = (k) => { s.counts[k] = (s.counts[k] || 0) + 1; };
   const bizNow = () => Date.now() + s.clockOffsetMs; // business time (red packet hours, expiry); signatures use real time
@@ -224,7 +224,7 @@ function createStandin({ host = '127.0.0.1', log = () => {} } = {}) {
     if (p === '/__admin/faults' && req.method === 'DELETE') { s.faults.length = 0; return json(res, { ok: true }); }
     if (p === '/__admin/clock' && req.method === 'POST') { s.clockOffsetMs = Number((body() || {}).offset_ms) || 0; return json(res, { ok: true }); }
     if (p === '/__admin/state' && req.method === 'GET') {
-      return json(res, { ok: true, counts: s.counts, templates: s.templates, orders: [...s.orders.values()], refunds: [...s.refunds.values()],
+      return json(res, { ok: true, counts: s.counts, templates: s.templates, shares: s.shares, orders: [...s.orders.values()], refunds: [...s.refunds.values()],
         bills: [...s.bills.values()], redpacks: [...s.redpacks.values()],
         notifications: s.outbox.map((n) => ({ id: n.id, url: n.url, event_type: n.event_type, held: n.held, deliveries: n.deliveries })) });
     }
@@ -351,6 +351,15 @@ function createStandin({ host = '127.0.0.1', log = () => {} } = {}) {
     }
 
     // ---------- what the user's WeChat does ----------
+    if (p === '/__standin/jweixin.js' && req.method === 'GET') {
+      return send(res, 200, require('fs').readFileSync(require('path').join(__dirname, 'jweixin.js'), 'utf8'), { 'content-type': 'application/javascript; charset=utf-8' });
+    }
+    // wx.updateAppMessageShareData / updateTimelineShareData: recorded, for the pages' tests.
+    if (p === '/__standin/share' && req.method === 'POST') {
+      const b = body() || {};
+      s.shares.push({ ...b, at_ms: Date.now() });
+      return json(res, { errMsg: `${b.kind}:ok` });
+    }
     // wx.config: the JS-SDK recomputes the signature with the account's ticket.
     if (p === '/__standin/jssdk/check' && req.method === 'POST') {
       const b = body() || {};
