@@ -266,7 +266,7 @@ for (const db of DATABASES) {
       await page.locator(`[data-detail="${orders.distribution}"]`).first().click();
       const detail = page.locator('[data-role="order-detail"]');
       await detail.locator('[data-table="lines"] [data-line]').first().waitFor();
-      assert.equal(await detail.locator('[data-table="lines"] .el-table__body tr').count(), 2, 'level 1 and level 2');
+      assert.equal(await detail.locator(ROWS('lines')).count(), 2, 'level 1 and level 2');
       const linesText = await detail.locator('[data-table="lines"]').innerText();
       assert.match(linesText, /¥9\.90/); // 10 % of ¥99.00
       assert.match(linesText, /¥4\.95/); // 5 %

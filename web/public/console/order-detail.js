@@ -67,7 +67,13 @@
     <p class="why" data-role="why">{{ data.why_text || '这笔订单没有归属推广员（买家不是通过分享链接进入的）。' }}</p>
 
     <h3 class="section-title">商品</h3>
-    <div class="table-wrap">
+    <div v-if="store.phone" class="mini-list" data-table="items">
+      <div v-for="(row, k) in items" :key="k" class="mini-row" data-card>
+        <div class="mini-head"><span>{{ row.name || row.product_id || '活动商品' }} × {{ row.units }}</span><b>{{ t(row, 'paid_fen') }}</b></div>
+        <div class="muted small">已退款 {{ t(row, 'refunded_fen') }} · 可退 {{ t(row, 'refundable_fen') }}</div>
+      </div>
+    </div>
+    <div v-else class="table-wrap">
       <el-table :data="items" size="small" data-table="items" style="width: 100%">
         <el-table-column label="商品" min-width="150"><template #default="{ row }">{{ row.name || row.product_id || '活动商品' }}</template></el-table-column>
         <el-table-column label="件数" prop="units" width="60" align="right" />
@@ -78,7 +84,14 @@
     </div>
 
     <h3 class="section-title">佣金</h3>
-    <div class="table-wrap">
+    <div v-if="store.phone" class="mini-list" data-table="lines">
+      <p v-if="!lines.length" class="muted small">这笔订单没有佣金</p>
+      <div v-for="row in lines" :key="row.line_id" class="mini-row" data-card>
+        <div class="mini-head"><span :data-line="row.line_id">{{ row.beneficiary_name || ('用户 ' + row.beneficiary_id) }} · {{ roleText(row) }}</span><b data-role="line-amount">{{ t(row, 'amount') }}</b></div>
+        <div class="muted small"><span data-role="line-state">{{ row.state_text || L.label(L.LINE_STATES, row.state) }}</span> · 已追回 {{ t(row, 'clawed') }}<span v-if="row.hold_until_ms"> · 冻结至 {{ t(row, 'hold_until_ms') }}</span></div>
+      </div>
+    </div>
+    <div v-else class="table-wrap">
       <el-table :data="lines" size="small" data-table="lines" empty-text="这笔订单没有佣金" style="width: 100%">
         <el-table-column label="受益人" min-width="120"><template #default="{ row }"><span :data-line="row.line_id">{{ row.beneficiary_name || ('用户 ' + row.beneficiary_id) }}</span></template></el-table-column>
         <el-table-column label="身份" width="110"><template #default="{ row }">{{ roleText(row) }}</template></el-table-column>
@@ -90,7 +103,14 @@
     </div>
 
     <h3 class="section-title">支付</h3>
-    <div class="table-wrap">
+    <div v-if="store.phone" class="mini-list" data-table="payments">
+      <p v-if="!payments.length" class="muted small">还没有支付记录</p>
+      <div v-for="(row, k) in payments" :key="k" class="mini-row" data-card>
+        <div class="mini-head"><span>{{ row.status_text || L.label(L.PAYMENT_STATUS, row.status, '已记录') }} · {{ t(row, 'created_ms') }}</span><b>{{ t(row, 'amount_fen') }}</b></div>
+        <div class="muted small mono">{{ row.provider_ref || '' }}</div>
+      </div>
+    </div>
+    <div v-else class="table-wrap">
       <el-table :data="payments" size="small" data-table="payments" empty-text="还没有支付记录" style="width: 100%">
         <el-table-column label="时间" min-width="120"><template #default="{ row }">{{ t(row, 'created_ms') }}</template></el-table-column>
         <el-table-column label="金额" width="100" align="right"><template #default="{ row }">{{ t(row, 'amount_fen') }}</template></el-table-column>
@@ -100,7 +120,13 @@
     </div>
 
     <h3 class="section-title">退款</h3>
-    <div class="table-wrap">
+    <div v-if="store.phone" class="mini-list" data-table="refunds">
+      <p v-if="!refunds.length" class="muted small">没有退款</p>
+      <div v-for="row in refunds" :key="row.refund_id" class="mini-row" data-card>
+        <div class="mini-head"><span>{{ itemName(row.item_index) }} · {{ t(row, 'created_ms') }}</span><b data-role="refund-amount">{{ t(row, 'amount_fen') }}</b></div>
+      </div>
+    </div>
+    <div v-else class="table-wrap">
       <el-table :data="refunds" size="small" data-table="refunds" empty-text="没有退款" style="width: 100%">
         <el-table-column label="时间" min-width="120"><template #default="{ row }">{{ t(row, 'created_ms') }}</template></el-table-column>
         <el-table-column label="商品" min-width="120"><template #default="{ row }">{{ itemName(row.item_index) }}</template></el-table-column>
