@@ -72,6 +72,7 @@ const ROUTES = {
   'DELETE /api/merchant/api-keys/:key_id': 'owner',
   'GET /api/merchant/wechat': 'owner',
   'PUT /api/merchant/wechat': 'owner',
+  'POST /api/merchant/wechat/check': 'owner',
 };
 
 const permissionOf = (method, pattern) => ROUTES[`${method} ${pattern}`] || 'owner';

@@ -647,8 +647,20 @@ if (require.main === module) {
     const st = createStandin({ log: console.error });
     await st.start({ port: Number(process.argv[2] || 8090), httpsPort: Number(process.argv[3] || 8443) });
     const reg = st.registerMerchant();
+    const conf = st.merchantConfig(reg);
     console.log(`WeChat stand-in on ${st.url} and ${st.httpsUrl} (development only)`);
-    console.log('A merchant registered; PUT this as /api/merchant/wechat (x-api-key of the shop):');
-    console.log(JSON.stringify(st.merchantConfig(reg), null, 2));
+    // SHOP_URL (e.g. http://127.0.0.1:8080) and SHOP_API_KEY (demo-merchant-key): configure that shop's merchant.
+    if (process.env.SHOP_URL && process.env.SHOP_API_KEY) {
+      conf.options.h5_origin = process.env.SHOP_URL;
+      conf.options.notify_url = `${process.env.SHOP_URL}/api/wechat/pay/notify/${process.env.SHOP_MERCHANT_ID || 1}`;
+      const r = await fetch(`${process.env.SHOP_URL}/api/merchant/wechat`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-api-key': process.env.SHOP_API_KEY },
+        body: JSON.stringify(conf) });
+      console.log(`PUT ${process.env.SHOP_URL}/api/merchant/wechat: ${r.status} ${await r.text()}`);
+      console.log(`Sign in: ${process.env.SHOP_URL}/api/wechat/oauth/start?merchant_id=${process.env.SHOP_MERCHANT_ID || 1}&return=/`);
+    } else {
+      console.log('A merchant registered; PUT this as /api/merchant/wechat (x-api-key of the shop):');
+      console.log(JSON.stringify(conf, null, 2));
+    }
+    console.log(`Users: ${reg.users.map((u) => `${u.nickname} ${u.openid}${u.subscribe ? ' (已关注)' : ''}`).join(', ')}`);
   })().catch((e) => { console.error(e.message); process.exit(1); });
 }

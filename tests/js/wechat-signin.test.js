@@ -187,6 +187,13 @@ for (const kind of DB) {
       assert.equal(r.body.wechat.mchid, w.reg.mchid);
       const [row] = await w.h.db.query('SELECT * FROM wechat_merchants WHERE merchant_id = $1', [w.h.merchantId]);
       assert.ok(!JSON.stringify(row).includes(w.reg.app_secret), 'secrets are sealed in the database');
+      // The credentials work (token fetched, a signed Pay request accepted); a wrong secret or key says so.
+      assert.deepEqual((await w.h.merchant('POST', '/api/merchant/wechat/check')).body.check, { official_account: { ok: true }, pay: { ok: true } });
+      const other = require('crypto').generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+      await w.h.db.query('DELETE FROM wechat_tokens WHERE appid = $1', [w.reg.appid]);
+      assert.equal((await w.h.merchant('PUT', '/api/merchant/wechat', { appid: w.reg.appid, app_secret: 'wrong', mch_private_key: other.privateKey })).status, 200);
+      const bad = (await w.h.merchant('POST', '/api/merchant/wechat/check')).body.check;
+      assert.deepEqual([bad.official_account.ok, bad.official_account.errcode, bad.pay.ok, bad.pay.code], [false, 40125, false, 'SIGN_ERROR']);
       // An operator may not see or change them.
       const op = await w.h.staff('operator');
       assert.equal((await op('GET', '/api/merchant/wechat')).status, 403);

@@ -226,5 +226,26 @@ module.exports = async function wechatRoutes(app, { ctx }) {
       const saved = await ctx.tx((q) => wechat.config.save(q, req.merchant.merchant_id, req.body, clock()));
       return { ok: true, wechat: saved };
     });
+    // Tries the stored credentials without moving money: the access token (appid + app secret),
+    // and a query for an order that does not exist — WeChat answers ORDER_NOT_EXIST only to a
+    // request signed with the right merchant key and serial (a wrong one gets 401 SIGN_ERROR).
+    mer.post('/api/merchant/wechat/check', async (req) => {
+      const c = await wechat.forMerchant(req.merchant.merchant_id);
+      const out = {};
+      try {
+        await c.oa.accessToken();
+        out.official_account = { ok: true };
+      } catch (e) {
+        out.official_account = { ok: false, errcode: e.errcode ?? null, message: e.message };
+      }
+      try {
+        await c.pay.query(`CHECK${crypto.randomBytes(8).toString('hex')}`);
+        out.pay = { ok: true };
+      } catch (e) {
+        const code = e.wechat && e.wechat.code;
+        out.pay = code === 'ORDER_NOT_EXIST' ? { ok: true } : { ok: false, status: e.status ?? null, code: code || e.code || null, message: e.message };
+      }
+      return { ok: true, check: out };
+    });
   });
 };
