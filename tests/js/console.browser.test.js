@@ -176,6 +176,19 @@ for (const db of DATABASES) {
       const copyRow = page.locator(ROWS('programs'), { hasText: '新品茶礼 · 分享赚佣金（副本）' });
       await copyRow.first().waitFor();
       assert.match(await copyRow.first().innerText(), /草稿/);
+      const copyId = Number(await copyRow.first().locator('[data-program]').getAttribute('data-program'));
+      await moreAction(page, copyId, 'password');
+      const pw = dialog(page, 'password');
+      await pw.waitFor({ state: 'visible' });
+      await pw.locator('[data-action="confirm-password"]').click();
+      assert.equal(await fieldError(page, '[data-dialog="password"]', 'password').textContent(), '请输入活动密码');
+      await pw.locator('[data-field="password"] input').fill('tea-2026');
+      await pw.locator('[data-action="confirm-password"]').click();
+      await closed(page, '.el-dialog[data-dialog="password"]');
+      await page.waitForFunction(([id, rows]) => {
+        const row = [...document.querySelectorAll(rows)].find((tr) => tr.querySelector(`[data-program="${id}"]`));
+        return row && /已设密码/.test(row.innerText);
+      }, [copyId, ROWS('programs')]);
       // (The editor is its own page with its own test: here it only has to be opened.)
       await page.route('**/editor.html?*', (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: '<!doctype html><title>编辑器</title><p>编辑器</p>' }));
       await page.click('[data-action="create"]');
@@ -300,6 +313,11 @@ for (const db of DATABASES) {
       assert.equal(await detail.locator('[data-table="refunds"] [data-role="refund-amount"]').count(), 1, 'a double click refunds once');
       assert.equal((await detail.locator('[data-role="order-refunded"]').textContent()).trim(), '¥10.00');
       assert.match(await detail.locator('[data-table="lines"]').innerText(), /¥1\.00/); // clawed so far
+      // 发货: the status says so, and when the order confirms by itself.
+      await detail.locator('[data-action="ship"]').click();
+      await page.waitForFunction(() => /已发货/.test(document.querySelector('[data-role="order-status"]').textContent));
+      assert.equal(await detail.locator('[data-action="ship"]').count(), 0);
+      assert.match(await detail.locator('[data-role="complete-due"]').textContent(), /月\d+日 \d\d:\d\d/);
       await settled(page);
       await checkScreen(page, 'order detail after refund');
       await page.screenshot({ path: path.join(SHOTS, `${pre}-order-refunded.png`) });
@@ -345,6 +363,11 @@ for (const db of DATABASES) {
       await go(page, phone, 'settings');
       await page.waitForSelector('[data-field="auto_complete_days"] input');
       assert.equal(await page.inputValue('[data-field="auto_complete_days"] input'), '7');
+      await page.click('[data-field="auto_complete_days"] .el-input-number__increase');
+      await page.click('[data-action="save-shop"]');
+      await page.locator('.el-message--success', { hasText: '店铺设置已保存' }).waitFor();
+      const shop = await server.merchant('GET', '/api/merchant/settings/shop');
+      assert.equal(shop.body.settings.auto_complete_days, 8);
       await shot(page, `${vp.name}-settings`);
       await page.click('.el-tabs__item:has-text("员工")');
       await page.locator('[data-table="staff"] .el-table__body tr').first().waitFor();
@@ -390,6 +413,9 @@ for (const db of DATABASES) {
       const apiKeyUse = await fetch(`${server.base}/api/merchant/balance`, { headers: { 'x-api-key': key } });
       assert.equal(apiKeyUse.status, 401, 'a revoked key no longer works');
       await checkScreen(page, 'settings after revoking');
+
+      // A date filter's day is China time: 12月5日 starts at 16:00 UTC the day before.
+      assert.equal(await page.evaluate(() => window.ConsoleApi.cstDayStart('2026-12-05')), Date.UTC(2026, 11, 4, 16));
 
       // The page never carries an API key; requests that write carry the CSRF token.
       const scripts = await page.evaluate(() => [...document.scripts].map((s) => s.src));

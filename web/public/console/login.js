@@ -22,7 +22,7 @@
       </el-form-item>
       <el-form-item label="密码" :error="errors.password" data-field="password">
         <el-input v-model="form.password" name="password" type="password" show-password autocomplete="current-password" placeholder="请输入密码" maxlength="128"
-          @input="errors.password = ''; general = ''" @keyup.enter="submit" />
+          @input="errors.password = ''; general = ''" />
       </el-form-item>
       <el-alert v-if="general" class="form-alert" type="error" :title="general" :closable="false" show-icon data-role="login-error" />
       <el-button type="primary" native-type="submit" class="wide" :loading="busy" :disabled="busy" data-action="login">登录</el-button>
