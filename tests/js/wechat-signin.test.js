@@ -72,10 +72,16 @@ for (const kind of DB) {
       const evil = await w.signIn('王芳', { ret: 'https://evil.example.com/steal' });
       assert.equal(evil.step, 'start');
       assert.equal(evil.body.errors[0].code, 'E_RETURN');
-      const slashes = await w.signIn('王芳', { ret: '//evil.example.com/steal' });
-      assert.equal(slashes.body.errors[0].code, 'E_RETURN');
+      for (const ret of ['//evil.example.com/steal', '\\\\evil.example.com', '/\t/evil.example.com', 'https:evil.example.com']) {
+        const r = await w.signIn('王芳', { ret });
+        assert.equal(r.step === 'start' ? r.body.errors[0].code : new URL(r.back, 'http://shop').host, r.step === 'start' ? 'E_RETURN' : 'shop', ret);
+      }
       const [{ n }] = await w.h.db.query('SELECT COUNT(*)::int AS n FROM wechat_users WHERE merchant_id = $1', [w.h.merchantId]);
       assert.equal(n, 0, 'no refused sign-in created a user');
+      // Dot segments cannot make a path into a host: the code goes to a path of this site.
+      const dots = await w.signIn('王芳', { ret: '/.//evil.example.com/steal' });
+      assert.equal(dots.step, 'done');
+      assert.match(dots.back, /^\/evil\.example\.com\/steal#wx_login=/);
     } finally {
       await w.close();
     }

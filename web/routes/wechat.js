@@ -29,12 +29,15 @@ module.exports = async function wechatRoutes(app, { ctx }) {
   const mac = (s) => crypto.createHmac('sha256', stateKey).update(s).digest('base64url');
 
   const ID = { type: 'string', pattern: '^[0-9]{1,16}$' };
+  // A path of this site: resolved against our origin (so "/.//x", "/\t/x" and "\\x" cannot turn
+  // into another host), kept as path and query; the result never starts with "//".
+  const localPath = (u) => `/${u.pathname.replace(/^[/\\]+/, '')}${u.search}`;
   const sameSiteReturn = (req, ret, origin) => {
     if (!ret) return '/';
-    if (ret.startsWith('/') && !ret.startsWith('//') && !ret.startsWith('/\\')) return ret;
+    if (/^[/\\]{2}/.test(ret.replace(/[\t\n\r]/g, ''))) return null;
     let u;
-    try { u = new URL(ret); } catch { return null; }
-    return u.origin === origin ? `${u.pathname}${u.search}${u.hash}` : null;
+    try { u = new URL(ret, origin); } catch { return null; }
+    return u.origin === new URL(origin).origin ? localPath(u) : null;
   };
   const originOf = (req, cfg) => (cfg.options && cfg.options.h5_origin) || `${req.protocol}://${req.headers.host}`;
 
@@ -115,11 +118,10 @@ module.exports = async function wechatRoutes(app, { ctx }) {
     const code = crypto.randomBytes(24).toString('base64url');
     await db.query('DELETE FROM wechat_login_codes WHERE expires_ms < $1', [now - CODE_MS]);
     await db.query('INSERT INTO wechat_login_codes (code_hash, merchant_id, user_id, expires_ms) VALUES ($1, $2, $3, $4)', [sha256(code), st.m, userId, now + CODE_MS]);
-    const back = new URL(st.r, 'http://x');
-    back.hash = `wx_login=${code}${st.p ? `&program_id=${st.p}` : ''}`;
+    const back = localPath(new URL(st.r, 'http://x'));
     reply.header('cache-control', 'no-store');
     reply.header('referrer-policy', 'no-referrer');
-    return reply.redirect(`${back.pathname}${back.search}${back.hash}`, 302);
+    return reply.redirect(`${back}#wx_login=${code}${st.p ? `&program_id=${st.p}` : ''}`, 302);
   });
 
   async function storeFollow(q, m, userId, openid, subscribed, now) {
