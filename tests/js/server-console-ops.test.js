@@ -521,4 +521,26 @@ for (const kind of DB) {
     await books(h);
     await h.close();
   });
+
+  test(`${kind}: the server's sweep ends campaigns past their end and completes due orders, and again changes nothing`, async () => {
+    const h = await harness(kind);
+    const { sweep } = require('../../web/server');
+    const { createProgramCache } = require('../../web/program-cache');
+    await topup(h);
+    const id = await campaign(h, { end_ms: h.clock.now + 2 * DAY });
+    const o = await order(h, id, 20, 1, { sharer: 10 });
+    await h.merchant('POST', `/api/merchant/orders/${o}/ship`, {});
+    h.clock.now += 7 * DAY;
+    const programs = createProgramCache();
+    await Promise.all([0, 1].map(() => sweep(h.db, h.engine, programs, () => h.clock.now, [h.merchantId])));
+    const p = (await h.merchant('GET', `/api/merchant/programs/${id}`)).body.program;
+    assert.deepEqual([p.status, p.frozen_fen], ['ended', 0]);
+    const d = (await h.merchant('GET', `/api/merchant/orders/${o}`)).body;
+    assert.deepEqual([d.order.status, d.lines[0].state], ['completed', 'frozen']);
+    const rows = await ledgerRows(h);
+    await sweep(h.db, h.engine, programs, () => h.clock.now, [h.merchantId]);
+    assert.equal(await ledgerRows(h), rows);
+    await books(h);
+    await h.close();
+  });
 }
