@@ -56,6 +56,7 @@ function createStandin({ host = '127.0.0.1', log = () => {} } = {}) {
     codes: new Map(), oauthTokens: new Map(), accessTokens: new Map(), tickets: new Map(),
     orders: new Map(), prepays: new Map(), refunds: new Map(), bills: new Map(), packages: new Map(), redpacks: new Map(),
     templates: [], shares: [], nonces: new Map(), faults: [], outbox: [], counts: {}, clockOffsetMs: 0,
+    retryDelaysMs: [15000, 15000, 30000, 180000, 600000],
   };
   const count = (k) => { s.counts[k] = (s.counts[k] || 0) + 1; };
   const bizNow = () => Date.now() + s.clockOffsetMs; // business time (red packet hours, expiry); signatures use real time
@@ -95,10 +96,20 @@ function createStandin({ host = '127.0.0.1', log = () => {} } = {}) {
     const delay = f && (f.mode === 'late' || f.mode === 'slow') ? f.ms || 1000 : 0;
     n.pending = (async () => {
       if (delay) await sleep(delay);
-      await deliver(n);
+      const d = await deliver(n);
       if (f && f.mode === 'twice') await deliver(n);
+      else if (!(d.status >= 200 && d.status < 300)) retry(n, 0);
     })();
     return n;
+  }
+  // Not answered 2xx: delivered again after each of s.retryDelaysMs (WeChat: 15s/15s/30s/3m/10m/…),
+  // on timers that do not keep the process alive.
+  function retry(n, i) {
+    if (i >= s.retryDelaysMs.length) return;
+    setTimeout(async () => {
+      const d = await deliver(n);
+      if (!(d.status >= 200 && d.status < 300)) retry(n, i + 1);
+    }, s.retryDelaysMs[i]).unref();
   }
 
   // ---- faults: {path (substring of the path, or notify:<EVENT>), mode: slow|fail|twice|late|never, ms, times} ----
@@ -222,6 +233,7 @@ function createStandin({ host = '127.0.0.1', log = () => {} } = {}) {
     }
     if (p === '/__admin/faults' && req.method === 'POST') { s.faults.push(body()); return json(res, { ok: true, faults: s.faults }); }
     if (p === '/__admin/faults' && req.method === 'DELETE') { s.faults.length = 0; return json(res, { ok: true }); }
+    if (p === '/__admin/notify-retry' && req.method === 'POST') { s.retryDelaysMs = (body() || {}).delays_ms || []; return json(res, { ok: true }); }
     if (p === '/__admin/clock' && req.method === 'POST') { s.clockOffsetMs = Number((body() || {}).offset_ms) || 0; return json(res, { ok: true }); }
     if (p === '/__admin/state' && req.method === 'GET') {
       return json(res, { ok: true, counts: s.counts, templates: s.templates, shares: s.shares, orders: [...s.orders.values()], refunds: [...s.refunds.values()],

@@ -125,6 +125,21 @@ for (const kind of DB) {
       assert.ok(!(await t.notes()).some((r) => r.notify_id === p4.notification_id), 'not arrived yet');
       await t.st.settle();
       assert.ok((await t.notes()).some((r) => r.notify_id === p4.notification_id));
+      // Refused (the shop was down, or answered 5xx): WeChat delivers again later.
+      await t.admin('POST', '/__admin/notify-retry', { delays_ms: [100, 100] });
+      const http = require('http');
+      let hits = 0;
+      const flaky = http.createServer((req, res) => { req.resume(); res.writeHead(++hits === 1 ? 503 : 200); res.end(); });
+      await new Promise((r) => flaky.listen(0, '127.0.0.1', r));
+      try {
+        const p6 = await t.payAs((await t.pay.prepay(order(t, 'ORDER0006', { notify_url: `http://127.0.0.1:${flaky.address().port}/n` }))).params);
+        await t.st.settle();
+        await new Promise((r) => setTimeout(r, 400));
+        const d6 = (await t.state()).notifications.find((x) => x.id === p6.notification_id).deliveries.map((d) => d.status);
+        assert.deepEqual(d6, [503, 200]);
+      } finally {
+        flaky.close();
+      }
       // Never: only the query tells; delivered by hand later, it is recorded then.
       await t.admin('POST', '/__admin/faults', { path: 'notify:TRANSACTION.SUCCESS', mode: 'never', times: 1 });
       const p5 = await t.payAs((await t.pay.prepay(order(t, 'ORDER0005'))).params);
