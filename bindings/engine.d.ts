@@ -116,9 +116,39 @@ export interface OrderPreview {
                           balance_fen: number; points: number }>;
 }
 
+export interface EngineLimits {
+  ok: true;
+  max_depth: number;                   // distribution levels (3)
+  max_grades: number;                  // grades per program (5)
+  max_footer_buttons: number;          // a campaign's footer buttons (4)
+  max_footer_button_chars: number;     // code points of a button's text (8)
+  max_page_url_bytes: number;          // logo and button URLs (512)
+  campaign_commission_min_fen: number; // per unit (30)
+  campaign_commission_max_fen: number; // per unit (20000)
+  max_rate_bp: number;                 // one rate (5000)
+  max_rate_sum_bp: number;             // the rates on one item (5000)
+  max_amount: number;                  // any amount: 2^53 - 1
+  max_batch_orders: number;            // previewBatch (100000)
+  max_order_items: number;             // items per order (1000)
+  max_distributors: number;            // distributors listed in an order (10000)
+  max_refunds: number;                 // previewRefund (1000)
+  max_budget_events: number;           // previewBudget (10000)
+  max_replay_events: number;           // replayEvents (1000000)
+  max_binding_days: number;            // settings.binding_days (3650)
+  max_share_window_hours: number;      // settings.share_window_hours (8760)
+  password_max_tries: number;          // wrong passwords before the lock-out (5)
+  password_window_ms: number;          // ... within this window (10 min)
+  password_lock_ms: number;            // how long the lock-out lasts (10 min)
+  share_token_max_chars: number;       // WeChat's scene limit (32)
+}
+
 export interface Engine {
   EngineError: typeof EngineError;
   version(): { ok: true; engine: string; max_depth: number; compliance_cap_bp: number };
+  // The engine's limits, so pages and servers need not copy them.
+  limits(): EngineLimits;
+  // The verbs this module has (src/api/entry_points.h); each is a method of this object.
+  entryPoints(): string[];
   call(name: string, request: object): { ok: boolean; errors?: Problem[]; [k: string]: unknown };
   validateProgram(program: Program): { ok: true; rules_version: string; normalized: object;
     max_rate_sum_bp: number; warnings: Problem[] };
@@ -239,7 +269,8 @@ export interface GradeStatus {
   reason: 'grades_hidden' | 'grade_manual' | 'grade_upgraded' | 'grade_kept' | 'grade_top';
   grade: string | null; name: string | null; from: string | null;
   next: null | { grade: string; name: string; rule: 'any' | 'all'; met: boolean;
-    thresholds: Array<{ metric: keyof GradeStats; current: number; target: number; missing: number; met: boolean }> };
+    thresholds: Array<{ metric: keyof GradeStats; current: number; target: number; missing: number; met: boolean;
+      missing_text?: string /* money metrics (paid_fen, deal_fen): "¥12.30" */ }> };
 }
 
 export interface ExplainOptions {

@@ -25,8 +25,13 @@
     }
   }
 
-  // Facade verb -> builds the request object from the arguments.
+  // Facade verb -> builds the request object from the arguments. The module lists its verbs
+  // (`_entryPoints`, from src/api/entry_points.h) and the facade defines one for each: a verb
+  // missing here takes one request object as it is.
   const API = {
+    // The engine's limits (chain depth, grades, footer buttons, ...), for pages and servers that
+    // would otherwise copy the numbers.
+    limits: () => ({}),
     validateProgram: (program) => ({ program }),
     previewOrder: (program, order) => ({ program, order }),
     previewBatch: (program, orders) => ({ program, orders }),
@@ -141,7 +146,10 @@
       if (text.length > MAX_REQUEST_CHARS) return fail('E_TOO_LARGE', '', 'request too large');
       return JSON.parse(invoke(fn, text));
     };
-    for (const [name, build] of Object.entries(API)) {
+    const verbs = typeof raw._entryPoints === 'function' ? raw._entryPoints().split(',').filter(Boolean) : Object.keys(API);
+    engine.entryPoints = () => verbs.slice();
+    for (const name of verbs) {
+      const build = API[name] || ((request) => request);
       engine[name] = function (...args) {
         const result = engine.call(name, build(...args));
         if (!result.ok) throw new EngineError(result.errors);
@@ -301,10 +309,6 @@
     const two = (n) => String(n).padStart(2, '0');
     return `${date} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
   }
-  // Integer fen to "¥12.30" without floating point.
-  function yuan(fen) {
-    return `¥${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
-  }
   const MODE_ZH = { relation_first: '关系链优先', sharer_first: '分享人优先' };
 
   // options: viewer (the id reading the sentence, said as 您), names ({id: name}),
@@ -403,8 +407,9 @@
     bound_customers: (n) => `绑定客户 ${n} 人`,
     invited_distributors: (n, role) => `邀请${role} ${n} 人`,
     paid_orders: (n) => `支付订单 ${n} 单`,
-    paid_fen: (n) => `实收金额 ${yuan(n)}`,
-    deal_fen: (n) => `成交金额 ${yuan(n)}`,
+    // Money as the engine writes it (gradeStatus gives each money threshold its missing_text).
+    paid_fen: (n, role, t) => `实收金额 ${t.missing_text}`,
+    deal_fen: (n, role, t) => `成交金额 ${t.missing_text}`,
     completed_orders: (n) => `成单 ${n} 单`,
   };
   // A gradeStatus result in words: '' when the program shows no grades (one grade or none).
@@ -418,7 +423,7 @@
     if (!next) return text + '已是最高等级。';
     const nextName = next.name || next.grade;
     if (next.met) return text + `已满足「${nextName}」的升级条件。`;
-    const missing = next.thresholds.filter((t) => !t.met).map((t) => `${METRIC_ZH[t.metric](t.missing, role)}`);
+    const missing = next.thresholds.filter((t) => !t.met).map((t) => `${METRIC_ZH[t.metric](t.missing, role, t)}`);
     return text + `距离「${nextName}」还差${missing.join(next.rule === 'any' ? '，或' : '，并且')}。`;
   }
 

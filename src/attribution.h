@@ -14,7 +14,6 @@
 
 #include "cst_time.h"
 #include "errors.h"
-#include "json_reader.h"
 #include "program.h"
 
 namespace engine {
@@ -23,6 +22,8 @@ constexpr int64_t kSwitchGuardMs = 3 * kDayMs;  // seed 001: 每3天仅可修改
 constexpr size_t kMaxHistory = 1000;            // setting switches a state remembers
 constexpr size_t kMaxStateRecords = 1000000;    // customers or distributors in one state
 constexpr size_t kMaxEvents = 1000000;          // events in one replay
+constexpr int64_t kMaxBindingDays = 3650;       // settings.binding_days
+constexpr int64_t kMaxWindowHours = 8760;       // settings.share_window_hours
 
 enum class AttrMode { kRelationFirst, kSharerFirst };
 enum class AutoUnbind { kNever, kOnExpiry };
@@ -108,26 +109,28 @@ struct AttrEvent {
   bool manual = true;
 };
 
+// The facts behind a decision: what the page's sentence (explainZh) names. A field is set only
+// where the decision's reason uses it; `distributor_id` and `inviter_id` may be set to "nobody".
+struct DecisionFacts {
+  std::optional<int64_t> customer_id, sharer_id, previous_sharer_id, previous_distributor_id,
+      current_inviter_id, requested_ms, previous_request_ms, effective_ms, next_allowed_ms,
+      binding_days, expires_ms;
+  std::optional<std::optional<int64_t>> distributor_id, inviter_id;
+  std::optional<Binding> binding;
+  std::optional<Share> share, last_share;
+  std::optional<Ended> previous, last_binding;  // the binding that ended before this one / last
+  std::optional<std::string> why, bind_on, self_purchase, from, to, effect;
+  std::optional<bool> sharer_has_bought, manual;
+};
+
 struct Decision {
   std::string event;
   int64_t at_ms = 0;
   std::string reason;
   bool refused = false;
-  Json facts = Json::object();
+  DecisionFacts facts;
   std::optional<int64_t> level1;  // orders: the attributed distributor (before self-purchase)
 };
-
-std::optional<AttributionSettings> ParseAttributionSettings(
-    const Json& j, const std::string& path, Problems& problems,
-    const ProgramRequest* request = nullptr);
-// `j` may be null (a program with no history yet).
-std::optional<AttributionState> ParseAttributionState(const Json* j, const std::string& path,
-                                                      const AttributionSettings& s,
-                                                      Problems& problems);
-std::optional<AttrEvent> ParseAttrEvent(const Json& j, const std::string& path, bool campaign,
-                                        Problems& problems);
-// A time in [1970, 2100): E_TIME_RANGE otherwise.
-std::optional<int64_t> ReadTimeMs(const Json& v, const std::string& path, Problems& problems);
 
 // Applies one event. On a problem (unknown distributor, time order, ...) reports it, returns
 // false and leaves `st` as it was. Decisions are appended: first the switches that took effect
@@ -141,14 +144,20 @@ void SettleSwitches(AttributionState& st, int64_t t, std::vector<Decision>& out)
 // 05:00 China time on the calendar day after `request_ms` (seed 001: B+1日的凌晨五点).
 int64_t SwitchEffectiveMs(int64_t request_ms);
 
-// The commission engine's input for an order by `buyer`: bound_distributor_id (level 1 before
-// self-purchase rules) and the slice of the inviter tree the chain climbs, to the program's depth.
-Json BeneficiaryInput(const AttributionSettings& s, const AttributionState& st, int64_t buyer,
-                      const Decision& order_decision);
+// Who an order by `buyer` involves, for the commission engine: level 1 before self-purchase rules
+// (bound_distributor_id, or a campaign's sharer) and the distributors the chain climbs, to the
+// program's depth (pointers into the state).
+struct OrderParties {
+  int64_t buyer_id = 0;
+  std::optional<int64_t> level1;
+  bool sharer_has_bought = false;  // campaigns
+  std::vector<const DistributorRec*> chain;
+};
+OrderParties PartiesOf(const AttributionSettings& s, const AttributionState& st, int64_t buyer,
+                       const Decision& order_decision);
 
-Json AttributionStateJson(const AttributionState& st);
-Json DecisionJson(const Decision& d);
-
+AttrMode ModeOf(const std::string& s);
+AutoUnbind AutoOf(const std::string& s);
 const char* AttrModeName(AttrMode m);
 const char* AutoUnbindName(AutoUnbind a);
 // Every reason code a decision can carry (stable; the page has a sentence for each).

@@ -14,6 +14,9 @@ struct Problem {
 
 using Problems = std::vector<Problem>;
 
+// The path of an array element: "orders[3]".
+std::string IndexPath(const std::string& base, size_t i);
+
 inline void Report(Problems& out, std::string code, std::string path, std::string message) {
   out.push_back({std::move(code), std::move(path), std::move(message)});
 }

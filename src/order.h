@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "errors.h"
-#include "json_reader.h"
 #include "money.h"
 
 namespace engine {
@@ -42,8 +41,5 @@ struct Order {
 
 constexpr size_t kMaxItems = 1000;
 constexpr size_t kMaxDistributors = 10000;
-
-// Parses and validates an order (shape, ranges, inviter cycles); empty on any problem.
-std::optional<Order> ParseOrder(const Json& j, const std::string& path, Problems& problems);
 
 }  // namespace engine

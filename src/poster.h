@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "api/json_reader.h"
 #include "errors.h"
-#include "json_reader.h"
 
 namespace engine {
 

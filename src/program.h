@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "errors.h"
-#include "json_reader.h"
 #include "money.h"
 
 namespace engine {
@@ -120,36 +119,6 @@ struct Program {
 
 // SPEC 6: grades are shown (named in answers and on pages) only when there are two or more.
 inline bool ShowsGrades(const Program& p) { return p.grades.size() > 1; }
-
-// Parses and validates; on any problem returns empty and fills `problems` (all of them).
-std::optional<Program> ParseProgram(const Json& j, const std::string& path, Problems& problems);
-
-// A few valid programs keyed by their exact JSON text in a request: a page previewing many
-// orders under one program parses and hashes it once. The text of a valid JSON value means one
-// program, so a hit answers exactly as ParseProgram would. Null on a miss.
-std::shared_ptr<const Program> CachedProgram(std::string_view text);
-void CacheProgram(std::string_view text, std::shared_ptr<const Program> program);
-// Tests compare answers with the cache off and on.
-void SetProgramCacheForTesting(bool on);
-
-// A request whose member at some path (e.g. "program", or "settings" > "program") is a program.
-struct ProgramRequest {
-  Json root;  // the parsed request; null in the program's place on a hit
-  std::shared_ptr<const Program> cached;  // the program, when its exact text was seen before
-  std::string_view program_text;          // its raw text in the request ("" when not found plainly)
-};
-// Parses the request text. On a hit only the rest of it is parsed; anything unusual falls back
-// to parsing the whole text, which then answers exactly as without the cache. False (with
-// E_JSON_PARSE) when the text is not JSON; the caller checks that root is an object.
-bool ParseProgramRequest(const std::string& text, std::initializer_list<const char*> path,
-                         ProgramRequest& req, Problems& problems);
-// The request's program: the cached one, or `j` parsed (and cached by its text); null with the
-// problems reported when it is invalid. `j` is the program's place in req.root.
-std::shared_ptr<const Program> RequestProgram(const ProgramRequest& req, const Json& j,
-                                              const std::string& path, Problems& problems);
-
-// The normalised config (every default filled in, fixed key order) that rules_version hashes.
-Json NormalizedProgram(const Program& p);
 
 const char* RewardName(RewardType r);
 const char* ModeName(CommissionMode m);

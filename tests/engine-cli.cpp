@@ -1,6 +1,8 @@
 // The native twin of the WASM module, for tests/js/native-parity.test.js: reads one request per
 // line, "<entry point>\t<request text>", and writes the entry point's answer as one line. Built
 // natively only; the Node test feeds the same lines to the module and compares the text.
+// `engine-cli --entry-points` prints the verbs of src/api/entry_points.h, comma-separated, as the
+// module's _entryPoints() does.
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -9,8 +11,13 @@
 
 #include "entry_points.h"
 
-int main() {
+int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
+  if (argc > 1 && std::string(argv[1]) == "--entry-points") {
+    for (const auto& [name, fn] : fuzzing::EntryPoints()) std::cout << name << ',';
+    std::cout << '\n';
+    return 0;
+  }
   std::map<std::string, fuzzing::EntryPoint> entry;
   for (const auto& [name, fn] : fuzzing::EntryPoints()) entry[name] = fn;
   std::string line;

@@ -4,11 +4,12 @@
 // one customer an event touches gives the same decision as the whole state (lazy switch effects).
 #include <catch2/catch.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
+#include "api/attribution_api.h"
 #include "attribution.h"
-#include "attribution_api.h"
 
 using nlohmann::json;
 

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "api.h"
+#include "api/commission_api.h"
 
 using nlohmann::json;
 

@@ -3,12 +3,13 @@
 // are the properties over many random contexts (fixed seed) and the edges that need loops.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 
+#include "api/gate_api.h"
 #include "countdown.h"
 #include "gate.h"
-#include "gate_api.h"
 #include "ticker.h"
 
 using engine::CampaignPhase;

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+#include "api/program_json.h"
 #include "grades.h"
 
 using nlohmann::json;

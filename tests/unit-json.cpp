@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "api.h"
+#include "api/commission_api.h"
+#include "api/json_reader.h"
+#include "api/json_writer.h"
+#include "api/program_json.h"
 #include "entry_points.h"
-#include "json_reader.h"
-#include "json_writer.h"
-#include "program.h"
 #include "vectors.h"
 
 using nlohmann::json;

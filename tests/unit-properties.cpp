@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "api/order_json.h"
+#include "api/program_json.h"
 #include "commission.h"
 #include "cst_time.h"
-#include "order.h"
-#include "program.h"
 #include "refund.h"
 #include "withdrawal.h"
 

@@ -7,8 +7,8 @@
 #include <random>
 #include <set>
 
+#include "api/share_api.h"
 #include "poster.h"
-#include "share_api.h"
 #include "share_link.h"
 #include "share_token.h"
 

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "attribution_api.h"
+#include "api/attribution_api.h"
 
 int main(int argc, char** argv) {
   if (argc < 3) {

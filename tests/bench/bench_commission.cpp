@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "api.h"
-#include "json_reader.h"
+#include "api/commission_api.h"
+#include "api/json_reader.h"
 
 namespace {
 

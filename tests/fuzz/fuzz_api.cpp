@@ -6,7 +6,7 @@
 #include <string>
 
 #include "../entry_points.h"
-#include "json_reader.h"
+#include "api/json_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

@@ -15,10 +15,11 @@ const { engine, vectorFiles } = require('./engine-loader');
 const root = path.join(__dirname, '..', '..');
 const cli = process.env.ENGINE_NATIVE_BIN || path.join(root, 'build', 'native', 'tests', 'engine-cli');
 
-// The names the fuzzer and the native tests use, read from the one list.
+// The verbs of the one list (src/api/entry_points.h), as the native CLI has them; the test checks
+// the module lists the same.
 function entryPoints() {
-  const src = fs.readFileSync(path.join(root, 'tests', 'entry_points.h'), 'utf8');
-  return [...src.matchAll(/\{"(\w+)",\s*engine::api::\w+\}/g)].map((m) => m[1]);
+  const run = spawnSync(cli, ['--entry-points'], { encoding: 'utf8' });
+  return run.status === 0 ? run.stdout.trim().split(',').filter(Boolean) : [];
 }
 
 // mulberry32: small, fast, and the same sequence on every run.
@@ -228,6 +229,7 @@ test('native and WASM answer every request with the same text', async (t) => {
     return;
   }
   const e = await engine();
+  assert.deepEqual(e.entryPoints(), entryPoints(), 'the module and the CLI list the same verbs');
   const lines = buildRequests();
   assert.ok(lines.length >= 2500, `only ${lines.length} requests`);
   const input = lines.map(([fn, text]) => `${fn}\t${text}\n`).join('');

@@ -3,6 +3,7 @@
 #include "application.h"
 #include "json_reader.h"
 #include "json_writer.h"
+#include "request.h"
 
 namespace engine::api {
 namespace {
@@ -14,9 +15,9 @@ constexpr size_t kMaxTagBytes = 64;
 
 std::string EvaluateApplication(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   ApplicationConditions c;
   if (const Json* cj = r.Raw("conditions")) {
     Reader cr(*cj, "conditions", problems);

@@ -39,8 +39,6 @@ void WriteProblems(JsonWriter& w, const Problems& problems);
 // valid JSON the span means nothing by itself; a caller must still parse (ParseProgramRequest
 // parses the rest around a span it knows to be a valid program).
 std::string_view MemberText(std::string_view text, std::initializer_list<const char*> path);
-// Parses a request that must be a JSON object; reports E_JSON_PARSE / E_TYPE otherwise.
-bool ParseObject(const std::string& text, Json& root, Problems& problems);
 
 class Reader {
  public:
@@ -93,7 +91,5 @@ class Reader {
 // Validates a JSON value as an integer amount on its own (array elements, ids).
 std::optional<int64_t> ReadInt(const Json& v, const std::string& path, int64_t min, int64_t max,
                                Problems& problems);
-
-std::string IndexPath(const std::string& base, size_t i);
 
 }  // namespace engine

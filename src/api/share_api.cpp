@@ -3,6 +3,7 @@
 #include "json_reader.h"
 #include "money.h"
 #include "poster.h"
+#include "request.h"
 #include "share_link.h"
 #include "share_token.h"
 
@@ -45,9 +46,9 @@ std::string ParamOf(Reader& r) {
 
 std::string EncodeShareToken(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   ShareFields f;
   const auto version = r.Int("version", 0, 7, kShareTokenVersion);
   if (version && *version != kShareTokenVersion)
@@ -83,9 +84,9 @@ std::string EncodeShareToken(const std::string& text) {
 
 std::string DecodeShareToken(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   const auto token = r.Str("token", std::nullopt, kMaxTokenInputChars);
   r.Finish();
   if (!problems.empty()) return Fail(problems);
@@ -96,9 +97,9 @@ std::string DecodeShareToken(const std::string& text) {
 
 std::string BuildShareLink(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   const auto page_url = r.Str("page_url", std::nullopt, kMaxShareUrlChars);
   const auto token = r.Str("token", std::nullopt, kMaxTokenInputChars);
   const std::string param = ParamOf(r);
@@ -117,9 +118,9 @@ std::string BuildShareLink(const std::string& text) {
 
 std::string ParseShareLaunch(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   const bool has_url = r.Raw("url") != nullptr;  // Raw(): a null counts as absent, not unknown
   const bool has_scene = r.Raw("scene") != nullptr;
   std::optional<std::string> url, scene;
@@ -161,9 +162,9 @@ std::string ParseShareLaunch(const std::string& text) {
 
 std::string LayoutPoster(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   const Json* tmpl = r.Raw("template");
   const Json* data = r.Raw("data");
   r.Finish();

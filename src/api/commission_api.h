@@ -7,6 +7,9 @@
 namespace engine::api {
 
 std::string Version();
+// {} -> the engine's limits that pages and servers must not copy: chain depth, grades, footer
+// buttons, the campaign's commission range, the rate cap, batch and list sizes, password lock.
+std::string Limits(const std::string& request);
 // {program} -> rules_version, the normalised config and warnings for the editor.
 std::string ValidateProgram(const std::string& request);
 // {program, order} -> every line of commission, skips with reasons, totals, margin.

@@ -1,4 +1,4 @@
-#include "order.h"
+#include "order_json.h"
 
 #include <algorithm>
 #include <set>

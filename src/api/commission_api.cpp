@@ -1,15 +1,20 @@
-#include "api.h"
+#include "commission_api.h"
 
 #include <algorithm>
 #include <cstring>
 
+#include "attribution.h"
 #include "budget.h"
 #include "commission.h"
+#include "commission_json.h"
+#include "gate.h"
 #include "json_reader.h"
 #include "json_writer.h"
-#include "order.h"
-#include "program.h"
+#include "order_json.h"
+#include "program_json.h"
 #include "refund.h"
+#include "request.h"
+#include "share_token.h"
 
 namespace engine::api {
 namespace {
@@ -19,136 +24,6 @@ constexpr size_t kMaxRefunds = 1000;
 constexpr size_t kMaxBudgetEvents = 10000;
 constexpr const char* kEngineVersion = "0.1.0";
 
-Name UnitKey(RewardType r, Name fen_key, Name points_key) {
-  return r == RewardType::kPoints ? points_key : fen_key;
-}
-
-// Keys in sorted order (JsonWriter's contract, the same text nlohmann's map would give).
-void WriteLine(JsonWriter& w, const Line& l, bool show_grade) {
-  w.Obj().Field(UnitKey(l.reward, "amount_fen", "amount_points"), l.amount);
-  if (l.reward != RewardType::kPoints) w.FieldYuan("amount_text", l.amount);
-  w.Field("basis", l.basis).Field("beneficiary_id", l.who.id).Key("clipped");
-  if (l.clipped)
-    w.Str(l.clipped);
-  else
-    w.Null();
-  if (l.who.grade && show_grade) w.Field("grade", l.who.grade->id);
-  w.Field("level", l.who.level);
-  if (l.basis[0] == 'r')
-    w.Field("rate_bp", l.value);
-  else
-    w.Field(UnitKey(l.reward, "per_unit_fen", "per_unit_points"), l.value);
-  w.Field(UnitKey(l.reward, "raw_fen", "raw_points"), l.raw)
-      .Field("reward", RewardName(l.reward))
-      .Field("role", l.who.role)
-      .Field("rule", l.rule)
-      .End();
-}
-
-// `with_version` is false inside batch and per-grade results, which carry it once at the top.
-void WritePreview(JsonWriter& w, const Program& p, const Order& o, const Preview& pv,
-                  bool with_version = true) {
-  // Per beneficiary (and role), in the order they first appear.
-  struct Sum {
-    const Beneficiary* who;
-    int64_t cash = 0, balance = 0, points = 0;
-  };
-  std::vector<Sum> sums;
-  // SPEC 6: with one grade no grade is shown, so the answer names none (as without grades).
-  const bool show_grade = ShowsGrades(p);
-  for (const auto& it : pv.items) {
-    for (const auto& l : it.lines) {
-      Sum* s = nullptr;
-      for (auto& x : sums)
-        if (x.who->id == l.who.id && std::strcmp(x.who->role, l.who.role) == 0) s = &x;
-      if (!s) s = &sums.emplace_back(Sum{&l.who});
-      (l.reward == RewardType::kPoints
-           ? s->points
-           : (l.reward == RewardType::kBalance ? s->balance : s->cash)) += l.amount;
-    }
-  }
-  w.Obj().Key("by_beneficiary").Arr();
-  for (const auto& x : sums)
-    w.Obj()
-        .Field("balance_fen", x.balance)
-        .Field("beneficiary_id", x.who->id)
-        .Field("cash_fen", x.cash)
-        .Field("level", x.who->level)
-        .Field("points", x.points)
-        .Field("role", x.who->role)
-        .End();
-  w.End().Key("chain").Arr();
-  for (const auto& b : pv.chain) {
-    w.Obj().Field("beneficiary_id", b.id);
-    if (b.grade && show_grade) w.Field("grade", b.grade->id);
-    w.Field("level", b.level).Field("role", b.role).End();
-  }
-  w.End().Key("items").Arr();
-  for (const auto& it : pv.items) {
-    w.Obj().Key("cap_fen");
-    if (it.cap_fen)
-      w.Int(*it.cap_fen);
-    else
-      w.Null();
-    w.Key("excluded_type");
-    if (it.excluded_type.empty())
-      w.Null();
-    else
-      w.Str(it.excluded_type);
-    w.Field("index", static_cast<int64_t>(it.index)).Key("lines").Arr();
-    for (const auto& l : it.lines) WriteLine(w, l, show_grade);
-    w.End().Field("paid_fen", it.paid_fen).Field("product_id", it.product_id).End();
-  }
-  w.End().FieldBool("ok", true).Field("order_id", o.order_id);
-  if (with_version) w.Field("rules_version", p.rules_version);
-  w.Key("skipped").Arr();
-  for (const auto& sk : pv.skips) {
-    w.Obj();
-    if (sk.id) w.Field("beneficiary_id", *sk.id);
-    w.Field("level", sk.level).Field("reason", sk.reason).End();
-  }
-  w.End()
-      .Key("totals")
-      .Obj()
-      .Field("balance_fen", pv.balance_fen)
-      .Field("cash_fen", pv.cash_fen)
-      .FieldYuan("cash_text", pv.cash_fen)
-      .Key("margin_fen");
-  if (pv.margin_fen)
-    w.Int(*pv.margin_fen);
-  else
-    w.Null();
-  w.Key("margin_text");
-  if (pv.margin_fen)
-    w.Yuan(*pv.margin_fen);
-  else
-    w.Null();
-  w.Field("paid_fen", pv.paid_fen).Field("points", pv.points).End().End();
-}
-
-// Parses the request object and its "program"; `extra` lists the request's other keys.
-struct Request {
-  Json root;
-  std::shared_ptr<const Program> program;
-};
-
-bool ParseRequest(const std::string& text, Request& req, Problems& problems) {
-  ProgramRequest pr;
-  if (!ParseProgramRequest(text, {"program"}, pr, problems)) return false;
-  req.root = std::move(pr.root);
-  if (!req.root.is_object()) {
-    Report(problems, "E_TYPE", "", "the request must be a JSON object");
-    return false;
-  }
-  auto it = req.root.find("program");
-  if (it == req.root.end()) {
-    Report(problems, "E_REQUIRED", "program", "is required");
-    return false;
-  }
-  req.program = RequestProgram(pr, *it, "program", problems);
-  return req.program != nullptr;
-}
-
 bool CheckKeys(const Json& root, std::initializer_list<const char*> allowed, Problems& problems) {
   for (auto it = root.begin(); it != root.end(); ++it) {
     bool ok = false;
@@ -156,6 +31,19 @@ bool CheckKeys(const Json& root, std::initializer_list<const char*> allowed, Pro
     if (!ok) Report(problems, "E_UNKNOWN_FIELD", it.key(), "unknown field");
   }
   return problems.empty();
+}
+
+// Every commission entry point's request: an object with a valid "program" and no key but `keys`.
+bool OpenProgramRequest(const std::string& text, std::initializer_list<const char*> keys,
+                        Request& req, std::shared_ptr<const Program>& program, Problems& problems) {
+  if (!OpenRequest(text, {"program"}, req, problems)) return false;
+  auto it = req.root.find("program");  // null in its place when the program was cached
+  if (it == req.root.end()) {
+    Report(problems, "E_REQUIRED", "program", "is required");
+    return false;
+  }
+  program = RequestProgram(req, *it, "program", problems);
+  return program && CheckKeys(req.root, keys, problems);
 }
 
 Json Warnings(const Program& p) {
@@ -193,12 +81,48 @@ std::string Version() {
                    {"compliance_cap_bp", kComplianceCapBp}});
 }
 
+std::string Limits(const std::string& text) {
+  Problems problems;
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader(req.root, "", problems).Finish();
+  if (!problems.empty()) return Fail(problems);
+  // Keys in sorted order (JsonWriter).
+  JsonWriter w;
+  w.Obj()
+      .Field("campaign_commission_max_fen", kCampaignMaxPerUnit)
+      .Field("campaign_commission_min_fen", kCampaignMinPerUnit)
+      .Field("max_amount", kMaxAmount)
+      .Field("max_batch_orders", static_cast<int64_t>(kMaxBatch))
+      .Field("max_binding_days", kMaxBindingDays)
+      .Field("max_budget_events", static_cast<int64_t>(kMaxBudgetEvents))
+      .Field("max_depth", kMaxDepth)
+      .Field("max_distributors", static_cast<int64_t>(kMaxDistributors))
+      .Field("max_footer_button_chars", static_cast<int64_t>(kMaxFooterTextChars))
+      .Field("max_footer_buttons", static_cast<int64_t>(kMaxFooterButtons))
+      .Field("max_grades", static_cast<int64_t>(kMaxGrades))
+      .Field("max_order_items", static_cast<int64_t>(kMaxItems))
+      .Field("max_page_url_bytes", static_cast<int64_t>(kMaxPageUrlBytes))
+      .Field("max_rate_bp", kComplianceCapBp)
+      .Field("max_rate_sum_bp", kComplianceCapBp)
+      .Field("max_refunds", static_cast<int64_t>(kMaxRefunds))
+      .Field("max_replay_events", static_cast<int64_t>(kMaxEvents))
+      .Field("max_share_window_hours", kMaxWindowHours)
+      .FieldBool("ok", true)
+      .Field("password_lock_ms", kPasswordLockMs)
+      .Field("password_max_tries", kPasswordMaxTries)
+      .Field("password_window_ms", kPasswordWindowMs)
+      .Field("share_token_max_chars", static_cast<int64_t>(kShareTokenMaxChars))
+      .End();
+  return std::move(w.Text());
+}
+
 std::string ValidateProgram(const std::string& text) {
   Problems problems;
   Request req;
-  if (!ParseRequest(text, req, problems) || !CheckKeys(req.root, {"program"}, problems))
-    return Fail(problems);
-  const Program& p = *req.program;
+  std::shared_ptr<const Program> program;
+  if (!OpenProgramRequest(text, {"program"}, req, program, problems)) return Fail(problems);
+  const Program& p = *program;
   return DumpJson({{"ok", true},
                    {"rules_version", p.rules_version},
                    {"normalized", NormalizedProgram(p)},
@@ -209,7 +133,8 @@ std::string ValidateProgram(const std::string& text) {
 std::string PreviewOrder(const std::string& text) {
   Problems problems;
   Request req;
-  if (!ParseRequest(text, req, problems) || !CheckKeys(req.root, {"program", "order"}, problems))
+  std::shared_ptr<const Program> program;
+  if (!OpenProgramRequest(text, {"program", "order"}, req, program, problems))
     return Fail(problems);
   auto it = req.root.find("order");
   if (it == req.root.end()) {
@@ -218,10 +143,10 @@ std::string PreviewOrder(const std::string& text) {
   }
   auto order = ParseOrder(*it, "order", problems);
   if (!order) return Fail(problems);
-  auto pv = engine::PreviewOrder(*req.program, *order, "order", problems);
+  auto pv = engine::PreviewOrder(*program, *order, "order", problems);
   if (!pv) return Fail(problems);
   JsonWriter w;
-  WritePreview(w, *req.program, *order, *pv);
+  WritePreview(w, *program, *order, *pv);
   return std::move(w.Text());
 }
 
@@ -238,8 +163,8 @@ size_t PreviewBatchInto(const std::string& text, std::string& answer) {
     return size_t{0};
   };
   Request req;
-  if (!ParseRequest(text, req, problems) || !CheckKeys(req.root, {"program", "orders"}, problems))
-    return fail();
+  std::shared_ptr<const Program> program;
+  if (!OpenProgramRequest(text, {"program", "orders"}, req, program, problems)) return fail();
   auto it = req.root.find("orders");
   if (it == req.root.end() || !it->is_array()) {
     Report(problems, it == req.root.end() ? "E_REQUIRED" : "E_TYPE", "orders",
@@ -269,9 +194,9 @@ size_t PreviewBatchInto(const std::string& text, std::string& answer) {
     const std::string path = IndexPath("orders", i);
     auto order = ParseOrder((*it)[i], path, op);
     std::optional<Preview> pv;
-    if (order) pv = engine::PreviewOrder(*req.program, *order, path, op);
+    if (order) pv = engine::PreviewOrder(*program, *order, path, op);
     if (pv) {
-      WritePreview(w, *req.program, *order, *pv, false);
+      WritePreview(w, *program, *order, *pv, false);
     } else {
       ++failed;
       w.Obj().Key("errors");
@@ -281,7 +206,7 @@ size_t PreviewBatchInto(const std::string& text, std::string& answer) {
   }
   w.End();
   // The rest of the top object, after its "results" (the array above, written as a top value).
-  w.Raw(",\"rules_version\":").Str(req.program->rules_version).Raw("}");
+  w.Raw(",\"rules_version\":").Str(program->rules_version).Raw("}");
   JsonWriter head;
   head.Obj().Field("failed", static_cast<int64_t>(failed)).FieldBool("ok", true).Key("results");
   w.Head(head.Text());
@@ -293,7 +218,8 @@ size_t PreviewBatchInto(const std::string& text, std::string& answer) {
 std::string PreviewGrades(const std::string& text) {
   Problems problems;
   Request req;
-  if (!ParseRequest(text, req, problems) || !CheckKeys(req.root, {"program", "order"}, problems))
+  std::shared_ptr<const Program> program;
+  if (!OpenProgramRequest(text, {"program", "order"}, req, program, problems))
     return Fail(problems);
   auto it = req.root.find("order");
   if (it == req.root.end()) {
@@ -302,7 +228,7 @@ std::string PreviewGrades(const std::string& text) {
   }
   auto order = ParseOrder(*it, "order", problems);
   if (!order) return Fail(problems);
-  const Program& p = *req.program;
+  const Program& p = *program;
   JsonWriter w;
   w.Obj().Key("grades").Arr();
   const auto write = [&](const Grade* g) {
@@ -339,8 +265,8 @@ std::string PreviewGrades(const std::string& text) {
 std::string PreviewRefund(const std::string& text) {
   Problems problems;
   Request req;
-  if (!ParseRequest(text, req, problems) ||
-      !CheckKeys(req.root, {"program", "line", "refunds"}, problems))
+  std::shared_ptr<const Program> program;
+  if (!OpenProgramRequest(text, {"program", "line", "refunds"}, req, program, problems))
     return Fail(problems);
   const Json* line_j = req.root.contains("line") ? &req.root["line"] : nullptr;
   if (!line_j) {
@@ -373,7 +299,7 @@ std::string PreviewRefund(const std::string& text) {
     }
   }
   if (!problems.empty()) return Fail(problems);
-  auto steps = ApplyRefunds(*req.program, line, refunds, states, "refunds", problems);
+  auto steps = ApplyRefunds(*program, line, refunds, states, "refunds", problems);
   if (!steps) return Fail(problems);
   Json out = Json::array();
   int64_t total = 0, debt = 0, forgiven = 0;
@@ -391,8 +317,8 @@ std::string PreviewRefund(const std::string& text) {
   }
   return DumpJson(
       {{"ok", true},
-       {"rules_version", req.program->rules_version},
-       {"policy", req.program->refund_policy == RefundPolicy::kKeep ? "keep" : "proportional"},
+       {"rules_version", program->rules_version},
+       {"policy", program->refund_policy == RefundPolicy::kKeep ? "keep" : "proportional"},
        {"steps", std::move(out)},
        {"total_clawback", total},
        {"total_debt", debt},
@@ -403,10 +329,10 @@ std::string PreviewRefund(const std::string& text) {
 std::string PreviewBudget(const std::string& text) {
   Problems problems;
   Request req;
-  if (!ParseRequest(text, req, problems) ||
-      !CheckKeys(req.root, {"program", "balance_fen", "events"}, problems))
+  std::shared_ptr<const Program> program;
+  if (!OpenProgramRequest(text, {"program", "balance_fen", "events"}, req, program, problems))
     return Fail(problems);
-  const Program& p = *req.program;
+  const Program& p = *program;
   if (p.kind != ProgramKind::kCampaign) {
     Report(problems, "E_KIND", "program.kind", "budgets belong to campaigns");
     return Fail(problems);

@@ -143,20 +143,6 @@ std::string_view MemberText(std::string_view text, std::initializer_list<const c
   return at;
 }
 
-bool ParseObject(const std::string& text, Json& root, Problems& problems) {
-  root = ParseJson(text, problems);
-  if (!problems.empty()) return false;
-  if (!root.is_object()) {
-    Report(problems, "E_TYPE", "", "the request must be a JSON object");
-    return false;
-  }
-  return true;
-}
-
-std::string IndexPath(const std::string& base, size_t i) {
-  return base + "[" + std::to_string(i) + "]";
-}
-
 Reader::Reader(const Json& j, std::string path, Problems& problems)
     : path_(std::move(path)), problems_(problems) {
   if (j.is_object()) {

@@ -1,9 +1,14 @@
 #include "attribution_api.h"
 
-#include "api.h"
-#include "attribution.h"
+#include "attribution_json.h"
+#include "commission.h"
+#include "commission_json.h"
 #include "grades.h"
 #include "json_reader.h"
+#include "json_writer.h"
+#include "money.h"
+#include "order_json.h"
+#include "request.h"
 
 namespace engine::api {
 namespace {
@@ -15,7 +20,7 @@ const Json* Field(const Json& root, const char* key) {
 
 // The request object, its known keys, the settings and the state, all validated.
 struct Ctx {
-  ProgramRequest request;  // settings.program: parsed once per distinct text
+  Request request;  // settings.program: parsed once per distinct text
   Json root;
   std::optional<AttributionSettings> settings;
   std::optional<AttributionState> state;
@@ -23,12 +28,8 @@ struct Ctx {
 
 bool Parse(const std::string& text, std::initializer_list<const char*> keys, Ctx& c,
            Problems& problems) {
-  if (!ParseProgramRequest(text, {"settings", "program"}, c.request, problems)) return false;
+  if (!OpenRequest(text, {"settings", "program"}, c.request, problems)) return false;
   c.root = std::move(c.request.root);
-  if (!c.root.is_object()) {
-    Report(problems, "E_TYPE", "", "the request must be a JSON object");
-    return false;
-  }
   for (auto it = c.root.begin(); it != c.root.end(); ++it) {
     bool ok = false;
     for (const char* k : keys) ok = ok || it.key() == k;
@@ -43,12 +44,6 @@ bool Parse(const std::string& text, std::initializer_list<const char*> keys, Ctx
   if (!c.settings) return false;
   c.state = ParseAttributionState(Field(c.root, "state"), "state", *c.settings, problems);
   return c.state && problems.empty();
-}
-
-Json Decisions(const std::vector<Decision>& ds, size_t from = 0) {
-  Json out = Json::array();
-  for (size_t i = from; i < ds.size(); ++i) out.push_back(DecisionJson(ds[i]));
-  return out;
 }
 
 // One event against the context's state; on success the last decision is the event's own.
@@ -149,29 +144,37 @@ std::string AttributeOrder(const std::string& text) {
   std::optional<AttrEvent> e;
   if (!StepOne(c, "event", out, problems, &e)) return Fail(problems);
   const Decision& d = out.back();
-  Json order = BeneficiaryInput(*c.settings, *c.state, e->customer_id, d);
-  Json result = {{"ok", true},
-                 {"state", AttributionStateJson(*c.state)},
-                 {"decision", DecisionJson(d)},
-                 {"applied", Decisions(out)}};
-  result["applied"].erase(result["applied"].size() - 1);
+  Json order = BeneficiaryInput(*c.settings, PartiesOf(*c.settings, *c.state, e->customer_id, d));
+  // With the order's items: the order as the commission engine takes it, and its preview.
+  Order parsed;
+  std::optional<Preview> preview;
   if (oj) {
     Json merged = *oj;
     for (auto it = order.begin(); it != order.end(); ++it) merged[it.key()] = *it;
-    // The program's own text when known (PreviewOrder then finds it cached, parsed above).
-    const std::string preview_req =
-        c.request.program_text.empty()
-            ? DumpJson({{"program", c.root["settings"]["program"]}, {"order", merged}})
-            : "{\"program\":" + std::string(c.request.program_text) +
-                  ",\"order\":" + DumpJson(merged) + "}";
-    Json preview = ParseJson(PreviewOrder(preview_req), problems);
-    if (!problems.empty() || !preview.is_object()) return Fail(problems);
-    if (!preview.value("ok", false)) return DumpJson(preview);  // its errors, paths under "order"
+    auto o = ParseOrder(merged, "order", problems);
+    if (o) preview = engine::PreviewOrder(*c.settings->program, *o, "order", problems);
+    if (!preview) return Fail(problems);  // paths under "order"
+    parsed = std::move(*o);
     order = std::move(merged);
-    result["commission"] = std::move(preview);
   }
-  result["order"] = std::move(order);
-  return DumpJson(result);
+  Json applied = Json::array();
+  for (size_t i = 0; i + 1 < out.size(); ++i) applied.push_back(DecisionJson(out[i]));
+  // Keys in sorted order (JsonWriter), the preview written straight into the answer.
+  JsonWriter w;
+  w.Obj().Key("applied").Raw(DumpJson(applied));
+  if (preview) {
+    w.Key("commission");
+    WritePreview(w, *c.settings->program, parsed, *preview);
+  }
+  w.Key("decision")
+      .Raw(DumpJson(DecisionJson(d)))
+      .FieldBool("ok", true)
+      .Key("order")
+      .Raw(DumpJson(order))
+      .Key("state")
+      .Raw(DumpJson(AttributionStateJson(*c.state)))
+      .End();
+  return std::move(w.Text());
 }
 
 std::string PreviewModeSwitch(const std::string& text) {
@@ -211,18 +214,18 @@ std::string PreviewModeSwitch(const std::string& text) {
   std::vector<Decision> out;
   if (!ApplyAttrEvent(*c.settings, st, e, "", out, problems)) return Fail(problems);
   const Decision& d = out.back();
-  const Json& f = d.facts;
+  const DecisionFacts& f = d.facts;
   Json r = {{"ok", true},
-            {"mode_now", f.value("from", "")},
+            {"mode_now", f.from.value_or("")},
             {"to", e.to},
             {"allowed", !d.refused},
             {"decision", DecisionJson(d)},
             {"pending_switch", pending}};
   if (!d.refused) {
-    r["effective_ms"] = f.value("effective_ms", int64_t{0});
-    r["next_allowed_ms"] = f.value("next_allowed_ms", int64_t{0});
+    r["effective_ms"] = f.effective_ms.value_or(0);
+    r["next_allowed_ms"] = f.next_allowed_ms.value_or(0);
   } else if (d.reason == "switch_refused_too_soon") {
-    const int64_t from = f.value("next_allowed_ms", int64_t{0});
+    const int64_t from = f.next_allowed_ms.value_or(0);
     r["allowed_from_ms"] = from;
     r["effective_if_requested_then_ms"] = SwitchEffectiveMs(from);
   }
@@ -231,10 +234,9 @@ std::string PreviewModeSwitch(const std::string& text) {
 
 std::string GradeStatus(const std::string& text) {
   Problems problems;
-  ProgramRequest req;
-  if (!ParseProgramRequest(text, {"program"}, req, problems)) return Fail(problems);
+  Request req;
+  if (!OpenRequest(text, {"program"}, req, problems)) return Fail(problems);
   Reader r(req.root, "", problems);
-  if (!r.Ok()) return Fail(problems);
   std::shared_ptr<const Program> p;
   const Json* pj = r.Raw("program");  // null in its place when the program was cached
   if (req.cached || pj)
@@ -280,12 +282,18 @@ std::string GradeStatus(const std::string& text) {
               {"next", nullptr}};
   if (g.show && g.next) {
     Json th = Json::array();
-    for (const auto& t : g.progress)
-      th.push_back({{"metric", t.metric},
-                    {"current", t.current},
-                    {"target", t.target},
-                    {"missing", t.missing},
-                    {"met", t.met}});
+    for (const auto& t : g.progress) {
+      Json tj = {{"metric", t.metric},
+                 {"current", t.current},
+                 {"target", t.target},
+                 {"missing", t.missing},
+                 {"met", t.met}};
+      // Money thresholds also as text, so no page formats fen itself.
+      const std::string metric = t.metric;
+      if (metric.size() > 4 && metric.compare(metric.size() - 4, 4, "_fen") == 0)
+        tj["missing_text"] = FormatYuan(t.missing);
+      th.push_back(std::move(tj));
+    }
     out["next"] = {{"grade", *g.next},
                    {"name", name(*g.next)},
                    {"rule", p->upgrade == UpgradeRule::kAny ? "any" : "all"},

@@ -5,6 +5,7 @@
 #include "cst_time.h"
 #include "json_reader.h"
 #include "json_writer.h"
+#include "request.h"
 #include "withdrawal.h"
 
 namespace engine::api {
@@ -90,9 +91,9 @@ void OptInt(JsonWriter& w, Name key, const std::optional<int64_t>& v) {
 
 std::string WithdrawalSettings(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   const Json* sj = r.Raw("settings");
   if (!sj) Report(problems, "E_REQUIRED", "settings", "is required");
   r.Finish();
@@ -121,9 +122,9 @@ std::string WithdrawalSettings(const std::string& text) {
 
 std::string PreviewWithdrawal(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   auto s = ReadSettings(r.Raw("settings"), "settings", problems);
   WithdrawalAsk a;
   a.available_fen = r.Amount("available_fen").value_or(0);

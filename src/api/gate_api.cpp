@@ -5,8 +5,9 @@
 #include "countdown.h"
 #include "gate.h"
 #include "json_reader.h"
-#include "program.h"
+#include "program_json.h"
 #include "region.h"
+#include "request.h"
 #include "ticker.h"
 
 namespace engine::api {
@@ -16,22 +17,8 @@ constexpr size_t kMaxTickerOrders = 100;
 
 Json OptMs(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
 
-// The request object with its "program", which must be a campaign: gates, countdowns and tickers
-// are its pages. A program seen before is not parsed again (ParseProgramRequest).
-struct CampaignRequest {
-  ProgramRequest req;
-};
-
-bool ParseCampaignRequest(const std::string& text, CampaignRequest& c, Problems& problems) {
-  if (!ParseProgramRequest(text, {"program"}, c.req, problems)) return false;
-  if (!c.req.root.is_object()) {
-    Report(problems, "E_TYPE", "", "the request must be a JSON object");
-    return false;
-  }
-  return true;
-}
-
-std::shared_ptr<const Program> ReadCampaignProgram(Reader& r, const ProgramRequest& req) {
+// The request's "program", which must be a campaign: gates, countdowns and tickers are its pages.
+std::shared_ptr<const Program> ReadCampaignProgram(Reader& r, const Request& req) {
   const Json* pj = r.Raw("program");  // null in the program's place when it was cached
   if (!pj && !req.cached) {
     Report(r.Out(), "E_REQUIRED", "program", "is required");
@@ -121,10 +108,10 @@ Json ReasonsFor(const GateVerdict& v, unsigned action) {
 
 std::string EvaluateGate(const std::string& text) {
   Problems problems;
-  CampaignRequest cr;
-  if (!ParseCampaignRequest(text, cr, problems)) return Fail(problems);
-  Reader r(cr.req.root, "", problems);
-  auto program = ReadCampaignProgram(r, cr.req);
+  Request req;
+  if (!OpenRequest(text, {"program"}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
+  auto program = ReadCampaignProgram(r, req);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
   GateState state;
   state.stock_left = program ? program->campaign.stock : 0;
@@ -196,10 +183,10 @@ std::string EvaluateGate(const std::string& text) {
 
 std::string CampaignCountdown(const std::string& text) {
   Problems problems;
-  CampaignRequest cr;
-  if (!ParseCampaignRequest(text, cr, problems)) return Fail(problems);
-  Reader r(cr.req.root, "", problems);
-  auto program = ReadCampaignProgram(r, cr.req);
+  Request req;
+  if (!OpenRequest(text, {"program"}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
+  auto program = ReadCampaignProgram(r, req);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
   r.Finish();
   if (!problems.empty() || !program || !now) return Fail(problems);
@@ -211,10 +198,10 @@ std::string CampaignCountdown(const std::string& text) {
 
 std::string CampaignDisplay(const std::string& text) {
   Problems problems;
-  CampaignRequest cr;
-  if (!ParseCampaignRequest(text, cr, problems)) return Fail(problems);
-  Reader r(cr.req.root, "", problems);
-  auto program = ReadCampaignProgram(r, cr.req);
+  Request req;
+  if (!OpenRequest(text, {"program"}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
+  auto program = ReadCampaignProgram(r, req);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
   const int64_t participants = r.Amount("participants", 0).value_or(0);
   const auto nav_name =
@@ -267,9 +254,9 @@ std::string CampaignDisplay(const std::string& text) {
 
 std::string RegionInfo(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   auto code = r.Str("code", std::nullopt, 16);
   std::vector<std::string> allowed;
   bool has_allowed = false;
@@ -312,9 +299,9 @@ std::string RegionInfo(const std::string& text) {
 
 std::string PasswordLockState(const std::string& text) {
   Problems problems;
-  Json root;
-  if (!ParseObject(text, root, problems)) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   auto now = r.Int("now_ms", 0, kGateMaxTimeMs);
   auto tries = ReadWrongTries(r, now);
   r.Finish();

@@ -2,6 +2,7 @@
 
 #include "json_reader.h"
 #include "money.h"
+#include "request.h"
 
 namespace engine::api {
 namespace {
@@ -12,9 +13,9 @@ constexpr size_t kMaxAmounts = 1000;
 
 std::string FormatMoney(const std::string& request) {
   Problems problems;
-  Json root = ParseJson(request, problems);
-  if (!problems.empty()) return Fail(problems);
-  Reader r(root, "", problems);
+  Request req;
+  if (!OpenRequest(request, {}, req, problems)) return Fail(problems);
+  Reader r(req.root, "", problems);
   const Json* list = r.Array("amounts_fen", kMaxAmounts, true);
   r.Finish();
   Json texts = Json::array();
