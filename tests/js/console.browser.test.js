@@ -460,6 +460,12 @@ for (const db of DATABASES) {
       await ctx.clearCookies();
       await go(page, phone, 'money');
       await page.waitForSelector('.login-card');
+      // The editor sends a signed-out merchant here with ?return=: signing in goes back there.
+      await page.goto(`${server.base}/console/index.html?return=${encodeURIComponent(`/editor.html?id=${CAMPAIGN}`)}`);
+      await page.fill('input[name="login"]', 'finance1');
+      await page.fill('input[name="password"]', 'finance-pass-1');
+      await page.click('[data-action="login"]');
+      await page.waitForURL(new RegExp(`/editor\\.html\\?id=${CAMPAIGN}$`));
       assert.deepEqual(errors, []);
       await ctx.close();
     });

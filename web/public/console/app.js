@@ -18,6 +18,14 @@
     { name: 'settings', title: '设置', icon: 'Setting', screen: 'settings-screen' },
   ];
 
+  // Where to go after signing in: `?return=<site path>` (the editor sends people here when its
+  // session has ended). Only a path of this site, never another origin (`//host`, `https:`).
+  function returnPath() {
+    const r = new URLSearchParams(location.search).get('return');
+    if (!r || !/^\/(?![\/\\])[^\s\\]*$/.test(r) || r.length > 512 || /^\/console(\/|$)/.test(r)) return null;
+    return r;
+  }
+
   function parseHash() {
     const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
     const entry = MENU.find((m) => m.name === parts[0]) || MENU[0];
@@ -92,6 +100,7 @@
         this.bootError = '';
         try {
           this.accept(await api.get('/api/console/me'));
+          if (returnPath()) { location.href = returnPath(); return; }
         } catch (e) {
           if (e.status !== 401) { this.bootError = e.message; return; }
           store.me = null;
@@ -104,6 +113,7 @@
       },
       signedIn(me) {
         this.accept(me);
+        if (returnPath()) { location.href = returnPath(); return; }
         this.ready = true;
       },
       go(name) {
