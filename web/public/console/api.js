@@ -22,7 +22,7 @@
   const store = root.Vue.reactive({ me: null, phone: false });
   const can = (permission) => Boolean(store.me && (store.me.permissions || []).includes(permission));
 
-  async function request(method, url, body) {
+  async function request(method, url, body, retried = false) {
     const headers = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && state.csrf) headers['x-csrf-token'] = state.csrf;
@@ -45,6 +45,17 @@
       errors = errors.map((e) => (e.code === 'E_ROLE' && !e.roles && data.roles ? { ...e, roles: data.roles } : e));
       if (res.status === 429) errors = errors.map((e) => (e.code === 'E_RATE_LIMIT' || !L.CODES[e.code] ? { ...e, code: 'E_RATE_LIMIT' } : e));
       const err = new ApiError(res.status, errors);
+      // A CSRF token that is not this session's (signed in again in another tab: the cookie is the
+      // new session's): nothing was written; take the session's token and send once more.
+      if (res.status === 403 && err.code === 'E_CSRF' && !retried && url !== '/api/console/me') {
+        let me = null;
+        try { me = await request('GET', '/api/console/me', undefined, true); } catch (e) { /* signed out: the shell shows the sign-in */ }
+        if (me && me.csrf && me.csrf !== state.csrf) {
+          state.csrf = me.csrf;
+          if (state.onMe) state.onMe(me);
+          return request(method, url, body, true);
+        }
+      }
       // A session that is gone (expired, logged out elsewhere): back to the sign-in.
       if (res.status === 401 && (err.code === 'E_SESSION' || err.code === 'E_API_KEY') && state.onSession) state.onSession();
       throw err;

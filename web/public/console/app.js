@@ -89,6 +89,7 @@
 </div>`,
     created() {
       api.state.onSession = () => { store.me = null; api.state.csrf = ''; };
+      api.state.onMe = (me) => this.accept(me);
       this.resize = () => { store.phone = root.innerWidth <= PHONE_MAX; };
       this.resize();
       root.addEventListener('resize', this.resize);
