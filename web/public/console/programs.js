@@ -61,22 +61,22 @@
           <div><dt>冻结预算</dt><dd data-role="frozen">{{ t(row, 'frozen_fen') }}</dd></div>
         </dl>
         <div class="row-actions">
-              <el-button v-if="canEdit" link type="primary" :data-edit="row.program_id" @click="edit(row)">编辑</el-button>
-              <el-button v-else link type="primary" @click="edit(row)">查看</el-button>
-              <el-dropdown v-if="canEdit" trigger="click" @command="(c) => act(c, row)">
-                <el-button link type="primary" :data-more="row.program_id" :loading="!!busy[row.program_id]">更多<el-icon class="el-icon--right"><ArrowDown /></el-icon></el-button>
-                <template #dropdown>
-                  <el-dropdown-menu>
-                    <el-dropdown-item command="copy" :data-op="'copy-' + row.program_id">复制为新草稿</el-dropdown-item>
-                    <template v-if="row.kind === 'campaign'">
-                      <el-dropdown-item v-if="row.status !== 'ended'" command="stock" :data-op="'stock-' + row.program_id">增减库存</el-dropdown-item>
-                      <el-dropdown-item v-if="row.status !== 'ended'" command="password" :data-op="'password-' + row.program_id">设置活动密码</el-dropdown-item>
-                      <el-dropdown-item v-if="row.status === 'published'" command="end" divided :data-op="'end-' + row.program_id"><span class="danger-text">结束活动</span></el-dropdown-item>
-                    </template>
-                  </el-dropdown-menu>
+          <el-button v-if="canEdit" link type="primary" :data-edit="row.program_id" @click="edit(row)">编辑</el-button>
+          <el-button v-else link type="primary" @click="edit(row)">查看</el-button>
+          <el-dropdown v-if="canEdit" trigger="click" @command="(c) => act(c, row)">
+            <el-button link type="primary" :data-more="row.program_id" :loading="!!busy[row.program_id]">更多<el-icon class="el-icon--right"><ArrowDown /></el-icon></el-button>
+            <template #dropdown>
+              <el-dropdown-menu>
+                <el-dropdown-item command="copy" :data-op="'copy-' + row.program_id">复制为新草稿</el-dropdown-item>
+                <template v-if="row.kind === 'campaign'">
+                  <el-dropdown-item v-if="row.status !== 'ended'" command="stock" :data-op="'stock-' + row.program_id">增减库存</el-dropdown-item>
+                  <el-dropdown-item v-if="row.status !== 'ended'" command="password" :data-op="'password-' + row.program_id">设置活动密码</el-dropdown-item>
+                  <el-dropdown-item v-if="row.status === 'published'" command="end" divided :data-op="'end-' + row.program_id"><span class="danger-text">结束活动</span></el-dropdown-item>
                 </template>
-              </el-dropdown>
-            </div>
+              </el-dropdown-menu>
+            </template>
+          </el-dropdown>
+        </div>
       </div>
     </div>
     <div v-else class="table-wrap">
