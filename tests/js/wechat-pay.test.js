@@ -99,14 +99,22 @@ for (const kind of DB) {
         return fetch(t.notifyUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', 'wechatpay-timestamp': String(ts), 'wechatpay-nonce': nonce,
           'wechatpay-serial': t.reg.platform_serial, 'wechatpay-signature': crypto.sign('sha256', Buffer.from(`${ts}\n${nonce}\n${body}\n`), key).toString('base64') } });
       };
-      assert.equal((await forge(raw)).status, 401, 'not the platform key');
+      const why = async (r) => [r.status, (await r.json()).message];
+      assert.deepEqual(await why(await forge(raw)), [401, 'E_NOTIFY_SIGNATURE'], 'not the platform key');
       const platformKey = t.st.platformPrivateKeyForTests();
-      assert.equal((await forge(raw, { key: platformKey, ts: Math.floor(Date.now() / 1000) - 600 })).status, 401, 'older than 5 minutes');
+      assert.deepEqual(await why(await forge(raw, { key: platformKey, ts: Math.floor(Date.now() / 1000) - 600 })), [401, 'E_NOTIFY_STALE'], 'older than 5 minutes');
       const otherKey = JSON.parse(raw);
       otherKey.id = crypto.randomUUID();
       otherKey.resource.ciphertext = Buffer.from('x'.repeat(64)).toString('base64');
-      assert.equal((await forge(JSON.stringify(otherKey), { key: platformKey })).status, 401, 'resource does not decrypt');
-      // A notification signed right and sealed right is what the checks let through (the direct call).
+      assert.deepEqual(await why(await forge(JSON.stringify(otherKey), { key: platformKey })), [401, 'E_NOTIFY_DECRYPT'], 'resource does not decrypt');
+      // Signed and sealed right, but about another merchant (one APIv3 key shared by two shops): refused.
+      const foreign = JSON.parse(raw);
+      foreign.id = crypto.randomUUID();
+      const res = { ...JSON.parse(require('wechatpay-axios-plugin').Aes.AesGcm.decrypt(foreign.resource.ciphertext, t.reg.apiv3_key, foreign.resource.nonce, foreign.resource.associated_data)), mchid: '1900000001' };
+      foreign.resource.ciphertext = require('wechatpay-axios-plugin').Aes.AesGcm.encrypt(JSON.stringify(res), t.reg.apiv3_key, foreign.resource.nonce, foreign.resource.associated_data);
+      const refused = await forge(JSON.stringify(foreign), { key: platformKey });
+      assert.deepEqual([refused.status, (await refused.json()).message], [401, 'E_NOTIFY_MERCHANT']);
+      // The direct call names what is wrong.
       assert.throws(() => openNotification(t.c.cfg, { 'wechatpay-timestamp': '1', 'wechatpay-nonce': 'x', 'wechatpay-serial': 'y', 'wechatpay-signature': 'z' }, raw),
         (e) => e.code === 'E_NOTIFY_STALE');
       rows = await t.notes();

@@ -42,6 +42,10 @@ function openNotification(cfg, headers, rawBody, { nowMs = Date.now() } = {}) {
   } catch {
     throw new NotifyError('E_NOTIFY_DECRYPT', 'resource does not decrypt with the APIv3 key');
   }
+  // Ours: a notification about another merchant or account is not applied here.
+  const mch = resource.mchid ?? resource.mch_id ?? resource.sp_mchid;
+  if (mch !== undefined && String(mch) !== String(cfg.mchid)) throw new NotifyError('E_NOTIFY_MERCHANT', 'notification for another merchant');
+  if (resource.appid !== undefined && resource.appid !== cfg.appid) throw new NotifyError('E_NOTIFY_MERCHANT', 'notification for another appid');
   return { id: body.id, event_type: body.event_type, create_time: body.create_time, summary: body.summary, resource };
 }
 
