@@ -44,7 +44,10 @@ async function wechatSetup(kind, { unionid = false, users } = {}) {
       headers.cookie = (other.headers.get('set-cookie') || '').split(';')[0];
     }
     const cb = await fetch(`${callback.pathname.startsWith('/') ? base : ''}${callback.pathname}${callback.search}`, { headers, redirect: 'manual' });
-    if (cb.status !== 302) return { step: 'callback', status: cb.status, body: await cb.json(), pageHtml };
+    if (cb.status !== 302) {
+      const text = await cb.text(); // a page for the person, the code in data-code
+      return { step: 'callback', status: cb.status, body: { errors: [{ code: (/data-code="([^"]+)"/.exec(text) || [])[1] }] }, text, pageHtml };
+    }
     const back = cb.headers.get('location');
     const code = /#wx_login=([^&]+)/.exec(back)[1];
     const s = await fetch(`${base}/api/wechat/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });

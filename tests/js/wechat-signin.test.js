@@ -68,6 +68,7 @@ for (const kind of DB) {
         assert.equal(r.step, 'callback', tamper);
         assert.equal(r.status, 403, tamper);
         assert.equal(r.body.errors[0].code, 'E_OAUTH_STATE', tamper);
+        assert.match(r.text, /登录已过期/, 'the person reads why, in Chinese');
       }
       const evil = await w.signIn('王芳', { ret: 'https://evil.example.com/steal' });
       assert.equal(evil.step, 'start');

@@ -83,6 +83,21 @@ module.exports = async function wechatRoutes(app, { ctx }) {
     schema: { querystring: { type: 'object', properties: { code: { type: 'string', maxLength: 256 }, state: { type: 'string', maxLength: 128 } },
       required: ['state'], additionalProperties: true } },
   }, async (req, reply) => {
+    try {
+      return await callback(req, reply);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      // A browser navigation inside WeChat: a page in words, with the code for the page's script.
+      const zh = { E_OAUTH_STATE: '登录已过期，或不是从本页面发起的。请返回重新打开页面。', E_OAUTH_DENIED: '你没有同意授权，无法登录。',
+        E_WECHAT: '微信暂时无法完成登录，请稍后再试。' }[e.code] || '登录失败，请重新打开页面。';
+      reply.clearCookie(COOKIE, { path: '/api/wechat/oauth' });
+      return reply.code(e.status).type('text/html; charset=utf-8').header('cache-control', 'no-store')
+        .send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>登录失败</title></head>
+<body style="font-family:sans-serif;padding:24px"><p id="error" data-code="${e.code}">${zh}</p><p><a href="/">返回首页</a></p></body></html>`);
+    }
+  });
+
+  async function callback(req, reply) {
     const st = readState(req);
     reply.clearCookie(COOKIE, { path: '/api/wechat/oauth' });
     if (!req.query.code) throw new ApiError(403, 'E_OAUTH_DENIED', 'code', 'the user did not allow the sign-in');
@@ -122,7 +137,7 @@ module.exports = async function wechatRoutes(app, { ctx }) {
     reply.header('cache-control', 'no-store');
     reply.header('referrer-policy', 'no-referrer');
     return reply.redirect(`${back}#wx_login=${code}${st.p ? `&program_id=${st.p}` : ''}`, 302);
-  });
+  }
 
   async function storeFollow(q, m, userId, openid, subscribed, now) {
     await q('UPDATE users SET is_fan = $3 WHERE merchant_id = $1 AND user_id = $2', [m, userId, subscribed]);
