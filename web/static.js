@@ -33,6 +33,7 @@ const LIBS = {
   'element-plus.css': fromPackage('element-plus', 'dist/index.css'),
   'element-plus-zh-cn.js': fromPackage('element-plus', 'dist/locale/zh-cn.min.js'),
   'element-plus-icons.js': fromPackage('@element-plus/icons-vue', 'dist/index.iife.min.js'),
+  'echarts.js': fromPackage('echarts', 'dist/echarts.min.js'),
 };
 
 // file -> { version, br?, gzip? } (promises of the compressed bytes of that version)
