@@ -101,6 +101,52 @@ async function moreAction(page, programId, op) {
   await item.click();
 }
 
+// The console's words and parsing, without a browser: every code the server can answer has a
+// Chinese sentence (a new code without one fails here), typed yuan become integer fen by digits.
+test('console labels and amount parsing', () => {
+  const fs = require('fs');
+  const vm = require('vm');
+  const root = path.join(__dirname, '..', '..');
+  const window = { ShareEngine: require(path.join(root, 'build', 'wasm', 'dist', 'engine.js')), Vue: { reactive: (o) => o } };
+  window.window = window;
+  vm.createContext(window);
+  for (const f of ['labels.js', 'api.js']) vm.runInContext(fs.readFileSync(path.join(root, 'web', 'public', 'console', f), 'utf8'), window);
+  const L = window.ConsoleLabels;
+  const api = window.ConsoleApi;
+  const codes = new Set();
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const f = path.join(dir, e.name);
+      if (e.isDirectory() && e.name !== 'public' && e.name !== 'data' && e.name !== 'db') walk(f);
+      else if (e.isFile() && f.endsWith('.js')) for (const m of fs.readFileSync(f, 'utf8').matchAll(/'(E_[A-Z_]+)'/g)) codes.add(m[1]);
+    }
+  };
+  walk(path.join(root, 'web'));
+  assert.ok(codes.size > 30, `codes found: ${codes.size}`);
+  const missing = [...codes].filter((c) => L.messageOf({ code: c, path: '', message: 'english' }) === L.GENERIC);
+  assert.deepEqual(missing, [], 'codes the server answers without a Chinese sentence in console/labels.js');
+  for (const c of codes) assert.match(L.messageOf({ code: c, path: '', message: 'english' }), /[\u4e00-\u9fff]/, c);
+  assert.equal(L.messageOf({ code: 'E_ROLE', roles: ['owner', 'finance'] }), '需要“财务”或“店主”权限');
+  assert.equal(L.messageOf({ code: 'E_NEW_THING', message: 'English only' }), L.GENERIC);
+  const plain = (x) => JSON.parse(JSON.stringify(x)); // out of the vm's realm
+  assert.deepEqual(plain(L.split({ errors: [{ code: 'E_REFUND_EXCEEDS', path: 'amount_fen' }, { code: 'E_BUSY', path: '' }] }, ['amount'], { amount_fen: 'amount' })),
+    { fields: { amount: '退款金额超过该商品可退金额' }, general: '操作的人太多了，请稍后再试' });
+
+  const fen = (t) => api.parseYuan(t).fen;
+  assert.deepEqual(['9.9', '9.90', '10', '0.01', ' 12.5 ', '¥3.30', '90071992547409.91'].map(fen), [990, 990, 1000, 1, 1250, 330, 9007199254740991]);
+  assert.equal(fen('0.1') + fen('0.2'), 30); // no floating point anywhere
+  for (const [t, words] of [['１０', /半角/], ['10。5', /半角/], ['10.123', /两位小数/], ['-5', /负数/], ['abc', /正确的金额/], ['', /请输入/],
+    ['0', /大于 0/], ['90071992547409.92', /过大/]]) {
+    assert.match(api.parseYuan(t).error, words, t);
+  }
+  assert.deepEqual(['20', '+20', '-5'].map((t) => api.parseCount(t, { signed: true }).value), [20, 20, -5]);
+  assert.match(api.parseCount('２０', { signed: true }).error, /半角/);
+  assert.match(api.parseCount('1.5', { signed: true }).error, /整数/);
+  assert.equal(api.text({ paid_fen: 9900, paid_text: '¥99.00', paid_ms: 1, paid_at_text: '12月5日 08:00' }, 'paid_ms'), '12月5日 08:00');
+  assert.equal(api.text({ paid_fen: 9900, paid_text: '¥99.00' }, 'paid_fen'), '¥99.00');
+  assert.equal(api.text({ amount_fen: 9900 }, 'amount_fen'), '—', 'no text from the server: a dash, never formatted here');
+});
+
 for (const db of DATABASES) {
   for (const vp of VIEWPORTS) {
     test(`console at ${vp.options.viewport.width}×${vp.options.viewport.height} (${db}): sign in, programs, orders, refund, money, settings`, { timeout: 300000 }, async (t) => {

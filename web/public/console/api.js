@@ -85,7 +85,7 @@
     if (!s) return { error: '请输入金额' };
     if (FULL_WIDTH.test(s)) return { error: '请使用半角数字输入金额（如 12.50），不要用全角字符' };
     if (/^-/.test(s)) return { error: '金额不能为负数' };
-    const m = /^(\d{1,13})(?:\.(\d*))?$/.exec(s);
+    const m = /^(\d{1,16})(?:\.(\d*))?$/.exec(s);
     if (!m) return { error: '请输入正确的金额，如 12.50' };
     if (m[2] && m[2].length > 2) return { error: '金额最多保留两位小数' };
     const fen = Number(m[1] + (m[2] || '').padEnd(2, '0'));
