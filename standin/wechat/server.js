@@ -48,7 +48,8 @@ function createStandin({ host = '127.0.0.1', log = () => {} } = {}) {
   const ca = createCa();
   const tlsKey = rsaPair();
   const tlsCert = ca.issue(tlsKey.privateKey, '/CN=127.0.0.1', { san: 'IP:127.0.0.1,DNS:localhost' });
-  const platform = { ...rsaPair(), id: `PUB_KEY_ID_01${String(Date.now()).slice(-10)}${rand(4)}`.slice(0, 40) };
+  const newPlatformKey = () => ({ ...rsaPair(), id: `PUB_KEY_ID_01${String(Date.now()).slice(-10)}${rand(4)}`.slice(0, 40) });
+  let platform = newPlatformKey();
 
   const s = {
     apps: new Map(), // appid -> {appid, secret, unionid, users: Map openid -> user}
@@ -234,6 +235,11 @@ function createStandin({ host = '127.0.0.1', log = () => {} } = {}) {
     if (p === '/__admin/faults' && req.method === 'POST') { s.faults.push(body()); return json(res, { ok: true, faults: s.faults }); }
     if (p === '/__admin/faults' && req.method === 'DELETE') { s.faults.length = 0; return json(res, { ok: true }); }
     if (p === '/__admin/notify-retry' && req.method === 'POST') { s.retryDelaysMs = (body() || {}).delays_ms || []; return json(res, { ok: true }); }
+    // WeChat rotates its platform key: answers and notifications are signed with the new one from now on.
+    if (p === '/__admin/platform/rotate' && req.method === 'POST') {
+      platform = newPlatformKey();
+      return json(res, { ok: true, platform_serial: platform.id, platform_public_key: platform.publicKey });
+    }
     if (p === '/__admin/clock' && req.method === 'POST') { s.clockOffsetMs = Number((body() || {}).offset_ms) || 0; return json(res, { ok: true }); }
     if (p === '/__admin/state' && req.method === 'GET') {
       return json(res, { ok: true, counts: s.counts, templates: s.templates, shares: s.shares, orders: [...s.orders.values()], refunds: [...s.refunds.values()],
@@ -626,7 +632,8 @@ footer{color:#999;font-size:12px;text-align:center;padding:12px}</style></head><
   });
 
   return {
-    state: s, platform: { id: platform.id, publicKey: platform.publicKey }, caPem: ca.caPem, registerMerchant,
+    state: s, caPem: ca.caPem, registerMerchant,
+    get platform() { return { id: platform.id, publicKey: platform.publicKey }; },
     // For tests that forge a notification the way only WeChat could (a stale timestamp, a bad resource).
     platformPrivateKeyForTests: () => platform.privateKey,
     async start({ port = 0, httpsPort = 0 } = {}) {

@@ -170,7 +170,7 @@ for (const kind of DB) {
       const wrongSerial = createPayClient({ ...t.c.cfg, mch_serial: 'ABCDEF' });
       await assert.rejects(wrongSerial.query('ORDER0101'), (e) => e.status === 401);
       // The platform's key is not the one we hold: the answer is not believed.
-      const wrongPlatform = createPayClient({ ...t.c.cfg, platform_public_key: other.publicKey });
+      const wrongPlatform = createPayClient({ ...t.c.cfg, platform_keys: { [t.c.cfg.platform_serial]: other.publicKey } });
       await assert.rejects(wrongPlatform.prepay(order(t, 'ORDER0102')), (e) => /EV3_RES_HEADER_SIGNATURE_DIGEST|Verify the response/.test(e.message));
       // WeChat fails, or is too slow: an error that says whether WeChat answered at all.
       await t.admin('POST', '/__admin/faults', { path: '/v3/pay/transactions/jsapi', mode: 'fail', times: 1 });
@@ -182,6 +182,25 @@ for (const kind of DB) {
       await new Promise((r) => setTimeout(r, 500));
       const again = await t.pay.prepay(order(t, 'ORDER0104'));
       assert.equal(again.prepay_id, (await t.state()).orders.find((o) => o.out_trade_no === 'ORDER0104').prepay_id);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test(`${kind}: WeChat rotates its platform key: answers under an unknown key are refused until the merchant adds it`, async () => {
+    const t = await setup(kind);
+    try {
+      const next = await t.admin('POST', '/__admin/platform/rotate', {});
+      await assert.rejects(t.pay.prepay(order(t, 'ORDER0301')), (e) => /EV3_RES_HEADER_PLATFORM_SERIAL|Cannot found the serial/.test(e.message));
+      const put = await t.h.merchant('PUT', '/api/merchant/wechat', { appid: t.reg.appid, options: { platform_keys_extra: { [next.platform_serial]: next.platform_public_key } } });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      const c = await t.wx.forMerchant(t.h.merchantId);
+      const pre = await c.pay.prepay(order(t, 'ORDER0302'));
+      const paid = await t.payAs(pre.params);
+      await t.st.settle();
+      const n = (await t.notes()).find((x) => x.notify_id === paid.notification_id);
+      assert.equal(n.resource.out_trade_no, 'ORDER0302', 'the notification signed with the new key is accepted');
+      assert.equal((await t.h.merchant('PUT', '/api/merchant/wechat', { appid: t.reg.appid, options: { platform_keys_extra: { x: 'not a key' } } })).body.errors[0].code, 'E_KEY');
     } finally {
       await t.close();
     }

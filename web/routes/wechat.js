@@ -225,6 +225,7 @@ module.exports = async function wechatRoutes(app, { ctx }) {
   app.register(async (mer) => {
     mer.addHook('onRequest', ctx.merchantAuth);
     const S = (max = 8192) => ({ type: 'string', maxLength: max });
+    const SN = (max = 8192) => ({ type: ['string', 'null'], maxLength: max });
     mer.get('/api/merchant/wechat', async (req) => {
       const [row] = await db.query('SELECT 1 FROM wechat_merchants WHERE merchant_id = $1', [req.merchant.merchant_id]);
       if (!row) return { ok: true, wechat: null };
@@ -236,8 +237,10 @@ module.exports = async function wechatRoutes(app, { ctx }) {
         appid: S(32), app_secret: S(64), mchid: S(32), mch_serial: S(64), mch_private_key: S(), mch_cert_pem: S(), apiv2_key: S(64), apiv3_key: S(64),
         platform_serial: S(64), platform_public_key: S(),
         urls: { type: 'object', properties: { open: S(256), api: S(256), pay: S(256), pay_v2: S(256) }, additionalProperties: false },
-        options: { type: 'object', properties: { pay_ca: S(), notify_url: S(512), follow_ttl_ms: { type: ['integer', 'null'], minimum: 0, maximum: 86400000 },
-          transfer_scene_id: S(16), redpack_send_name: S(32), h5_origin: S(256) }, additionalProperties: false },
+        // An option set to null is removed.
+        options: { type: 'object', properties: { pay_ca: SN(), notify_url: SN(512), follow_ttl_ms: { type: ['integer', 'null'], minimum: 0, maximum: 86400000 },
+          transfer_scene_id: SN(16), redpack_send_name: SN(32), h5_origin: SN(256),
+          platform_keys_extra: { type: ['object', 'null'], maxProperties: 4, additionalProperties: S() } }, additionalProperties: false },
       } } },
     }, async (req) => {
       const saved = await ctx.tx((q) => wechat.config.save(q, req.merchant.merchant_id, req.body, clock()));

@@ -16,7 +16,9 @@ const SECRET_FIELDS = ['app_secret', 'mch_private_key', 'apiv2_key', 'apiv3_key'
 const PUBLIC_FIELDS = ['appid', 'mchid', 'mch_serial', 'mch_cert_pem', 'platform_serial', 'platform_public_key'];
 // Non-secret switches: pay_ca (a CA to trust for the pay hosts, the stand-in's), notify_url (the
 // public https URL of /api/wechat/pay/notify/:merchant), template ids, follow cache time.
-const OPTION_FIELDS = ['pay_ca', 'notify_url', 'follow_ttl_ms', 'transfer_scene_id', 'redpack_send_name', 'h5_origin'];
+// platform_keys_extra: {serial: PEM} of further platform keys WeChat may sign with (while it
+// rotates the public key, or several platform certificates), next to platform_serial's.
+const OPTION_FIELDS = ['pay_ca', 'notify_url', 'follow_ttl_ms', 'transfer_scene_id', 'redpack_send_name', 'h5_origin', 'platform_keys_extra'];
 
 function keyOf(secret) {
   return crypto.createHmac('sha256', String(secret)).update('wechat-credentials-1').digest();
@@ -71,6 +73,7 @@ function createConfigStore({ db, secret, mode }) {
       platform_serial: row.platform_serial, platform_public_key: row.platform_public_key,
       ...unseal(secret, row.secrets_enc), urls, options: row.options || {},
     };
+    cfg.platform_keys = { ...((row.options || {}).platform_keys_extra || {}), ...(row.platform_serial ? { [row.platform_serial]: row.platform_public_key } : {}) };
     cache.set(merchantId, cfg);
     return cfg;
   }
@@ -97,6 +100,9 @@ function createConfigStore({ db, secret, mode }) {
     for (const [k, v] of Object.entries(input.options || {})) {
       if (!OPTION_FIELDS.includes(k)) throw new ApiError(400, 'E_UNKNOWN_FIELD', `options.${k}`, 'unknown option');
       if (v === null) delete options[k]; else options[k] = v;
+    }
+    for (const [serial, pem] of Object.entries(options.platform_keys_extra || {})) {
+      try { crypto.createPublicKey(pem); } catch { throw new ApiError(400, 'E_KEY', `options.platform_keys_extra.${serial}`, 'not a PEM key'); }
     }
     // WeChat calls notify_url from the internet, over https only.
     if (mode === 'production' && options.notify_url && !/^https:\/\//.test(options.notify_url)) {

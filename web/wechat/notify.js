@@ -28,9 +28,10 @@ function openNotification(cfg, headers, rawBody, { nowMs = Date.now() } = {}) {
   const serial = header(headers, 'wechatpay-serial');
   if (!ts || !nonce || !signature || !serial) throw new NotifyError('E_NOTIFY_HEADERS', 'missing Wechatpay-* headers');
   if (!/^\d{1,12}$/.test(ts) || Math.abs(Math.floor(nowMs / 1000) - Number(ts)) > MAX_SKEW_S) throw new NotifyError('E_NOTIFY_STALE', 'timestamp outside 5 minutes');
-  if (serial !== cfg.platform_serial) throw new NotifyError('E_NOTIFY_SERIAL', `unknown platform key ${serial}`);
+  const keys = cfg.platform_keys || { [cfg.platform_serial]: cfg.platform_public_key };
+  if (!Object.prototype.hasOwnProperty.call(keys, serial)) throw new NotifyError('E_NOTIFY_SERIAL', `unknown platform key ${serial}`);
   let ok = false;
-  try { ok = Rsa.verify(Formatter.response(ts, nonce, rawBody), signature, cfg.platform_public_key); } catch { ok = false; }
+  try { ok = Rsa.verify(Formatter.response(ts, nonce, rawBody), signature, keys[serial]); } catch { ok = false; }
   if (!ok) throw new NotifyError('E_NOTIFY_SIGNATURE', 'signature does not verify');
   let body;
   try { body = JSON.parse(rawBody); } catch { throw new NotifyError('E_NOTIFY_BODY', 'not JSON'); }

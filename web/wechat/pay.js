@@ -36,7 +36,7 @@ function createPayClient(cfg, { timeoutMs = 10000 } = {}) {
     mchid: cfg.mchid,
     serial: cfg.mch_serial,
     privateKey: cfg.mch_private_key,
-    certs: { [cfg.platform_serial]: cfg.platform_public_key },
+    certs: cfg.platform_keys || { [cfg.platform_serial]: cfg.platform_public_key },
     secret: cfg.apiv2_key || undefined,
     merchant: cfg.mch_cert_pem ? { cert: cfg.mch_cert_pem, key: cfg.mch_private_key, ...(ca ? { ca } : {}) } : undefined,
     baseURL: `${cfg.urls.pay}/`,
