@@ -539,6 +539,16 @@ function createStandin({ host = '127.0.0.1', log = () => {} } = {}) {
       if (!b.out_bill_no || !b.transfer_scene_id || !b.transfer_remark || !Array.isArray(b.transfer_scene_report_infos)) return v3err(res, 400, 'PARAM_ERROR', '缺少必填参数');
       if (!s.apps.get(m.appid).users.has(b.openid)) return v3err(res, 400, 'PARAM_ERROR', 'openid 不属于该 appid');
       if (!Number.isInteger(b.transfer_amount) || b.transfer_amount < 10) return v3err(res, 400, 'PARAM_ERROR', '转账金额不能低于 0.1 元');
+      // From 2,000 yuan the payee's real name, encrypted with the platform key named in Wechatpay-Serial.
+      let realName = null;
+      if (b.user_name !== undefined) {
+        if (req.headers['wechatpay-serial'] !== platform.id) return v3err(res, 400, 'PARAM_ERROR', 'Wechatpay-Serial 不是当前平台公钥');
+        try {
+          realName = crypto.privateDecrypt({ key: platform.privateKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+            Buffer.from(String(b.user_name), 'base64')).toString('utf8');
+        } catch { return v3err(res, 400, 'PARAM_ERROR', 'user_name 解密失败'); }
+      }
+      if (b.transfer_amount >= 200000 && !realName) return v3err(res, 400, 'PARAM_ERROR', '转账金额 >= 2000 元时，user_name 必填');
       const key = `${m.mchid}:${b.out_bill_no}`;
       const old = s.bills.get(key);
       if (old) return v3(res, 200, { out_bill_no: old.out_bill_no, transfer_bill_no: old.transfer_bill_no, create_time: old.create_time, state: old.state, package_info: old.package_info });
@@ -547,7 +557,7 @@ function createStandin({ host = '127.0.0.1', log = () => {} } = {}) {
         .reduce((a, x) => a + x.transfer_amount, 0);
       if (today + b.transfer_amount > 2000000) return v3err(res, 400, 'INVALID_REQUEST', '超过用户单日收款额度');
       const bill = { mch_id: m.mchid, appid: m.appid, out_bill_no: b.out_bill_no, transfer_bill_no: `1330${Date.now()}${rand(6)}`, openid: b.openid,
-        transfer_amount: b.transfer_amount, transfer_remark: b.transfer_remark, notify_url: b.notify_url, state: 'WAIT_USER_CONFIRM', day,
+        transfer_amount: b.transfer_amount, transfer_remark: b.transfer_remark, notify_url: b.notify_url, state: 'WAIT_USER_CONFIRM', day, real_name: realName,
         create_time: rfc3339(bizNow()), update_time: rfc3339(bizNow()), package_info: b64u(48) };
       s.bills.set(key, bill);
       s.packages.set(bill.package_info, bill);

@@ -257,6 +257,10 @@ for (const kind of DB) {
       await t.pay.transfer({ out_bill_no: 'BILL0002', openid: t.openid, amount_fen: 500, remark: '推广佣金提现', notify_url: t.notifyUrl });
       assert.equal((await t.pay.transferCancel('BILL0002')).state, 'CANCELING');
       assert.equal((await t.pay.transferQuery('BILL0002')).state, 'CANCELLED');
+      // From 2,000 yuan the real name is needed, encrypted for the platform key.
+      await assert.rejects(t.pay.transfer({ out_bill_no: 'BILL0004', openid: t.openid, amount_fen: 250000, remark: '推广佣金提现' }), (e) => /user_name/.test(e.wechat.message));
+      assert.equal((await t.pay.transfer({ out_bill_no: 'BILL0005', openid: t.openid, amount_fen: 250000, remark: '推广佣金提现', user_name: '王芳' })).state, 'WAIT_USER_CONFIRM');
+      assert.equal((await t.state()).bills.find((x) => x.out_bill_no === 'BILL0005').real_name, '王芳');
       // Under 0.1 yuan is refused.
       await assert.rejects(t.pay.transfer({ out_bill_no: 'BILL0003', openid: t.openid, amount_fen: 9, remark: 'x' }), (e) => e.wechat.code === 'PARAM_ERROR');
     } finally {
