@@ -381,6 +381,14 @@ for (const db of DATABASES) {
         return row && /已完成/.test(row.innerText);
       }, [orders.campaign, ROWS('orders')]);
       await shot(page, `${vp.name}-orders-completed`);
+      // The status filter: 已完成 is the campaign order alone.
+      await page.click('.filters [data-field="status"]');
+      await page.locator('.el-select-dropdown__item:visible', { hasText: '已完成' }).click();
+      await page.click('[data-action="search-orders"]');
+      await page.waitForFunction(() => document.querySelectorAll('[data-table="orders"] [data-order]').length === 1);
+      assert.equal(await page.locator(`[data-table="orders"] [data-order="${orders.campaign}"]`).count(), 1);
+      await page.click('.filters button:has-text("重置")');
+      await page.waitForFunction(() => document.querySelectorAll('[data-table="orders"] [data-order]').length === 20);
 
       // 资金: 充值 clicked twice tops up once; the statement shows it.
       await go(page, phone, 'money');
