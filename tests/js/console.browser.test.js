@@ -94,6 +94,12 @@ async function go(page, phone, menu) {
   }
 }
 
+// On a phone the order filters are folded away behind 筛选.
+async function openFilters(page) {
+  const toggle = page.locator('[data-action="toggle-filters"]');
+  if (await toggle.count() && !(await page.locator('.filters').isVisible())) await toggle.click();
+}
+
 async function moreAction(page, programId, op) {
   await page.click(`[data-more="${programId}"]`);
   const item = page.locator(`[data-op="${op}-${programId}"]`);
@@ -308,6 +314,7 @@ for (const db of DATABASES) {
       await page.locator(`[data-table="orders"] [data-order="${orders.campaign}"]`).first().waitFor();
       assert.equal(await page.locator('[data-table="orders"] [data-order]').count(), 23);
       assert.match(await page.locator('.orders .more').innerText(), /已显示全部 23 笔订单/);
+      await openFilters(page);
       await page.fill('[data-field="buyer_id"] input', '20x');
       await page.click('[data-action="search-orders"]');
       await fieldError(page, '.filters', 'buyer_id').waitFor();
@@ -501,6 +508,7 @@ for (const db of DATABASES) {
       const refused = await page.evaluate((id) => window.ConsoleApi.post(`/api/merchant/programs/${id}/copy`, {}).then(() => 'done', (e) => e.message), CAMPAIGN);
       assert.equal(refused, '需要“运营”或“店主”权限');
       await go(page, phone, 'orders');
+      await openFilters(page);
       await page.fill('[data-field="buyer_id"] input', '201');
       await page.click('[data-action="search-orders"]');
       await page.locator(`[data-detail="${orders.distribution}"]`).first().click();

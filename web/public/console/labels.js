@@ -25,6 +25,19 @@
     topup: '充值', freeze: '冻结佣金预算', release: '解冻', return: '活动结束退回', payout: '佣金红包发放',
   };
   const PAYMENT_STATUS = { succeeded: '支付成功', succeed: '支付成功', paid: '支付成功', failed: '支付失败', pending: '处理中' };
+  // Part 2: distributors, withdrawals, stats.
+  const DISTRIBUTOR_STATUS = { pending: '待审核', approved: '已通过', rejected: '已驳回', frozen: '已冻结', revoked: '已取消资格' };
+  const DISTRIBUTOR_STATUS_TAG = { pending: 'warning', approved: 'success', rejected: 'danger', frozen: 'info', revoked: 'info' };
+  const WITHDRAWAL_STATUS = { requested: '待审核', approved: '待打款', paid: '已打款', rejected: '已驳回' };
+  const WITHDRAWAL_STATUS_TAG = { requested: 'warning', approved: 'primary', paid: 'success', rejected: 'danger' };
+  const WITHDRAWAL_METHODS = { red_packet: '微信红包', wechat_transfer: '微信零钱', bank: '银行卡', alipay: '支付宝', shop_balance: '店铺余额' };
+  const PERIODS = { day: '每天', week: '每周', month: '每月' };
+  const GRADE_METRICS = {
+    bound_customers: '绑定客户数', invited_distributors: '邀请推广员数', paid_orders: '支付单数', paid_fen: '实收金额', deal_fen: '成交金额', completed_orders: '成单数',
+  };
+  const ATTRIBUTION_MODES = { relation_first: '关系链优先', sharer_first: '分享人优先' };
+  const AUTO_UNBIND = { never: '从不自动解绑', on_expiry: '有效期结束自动解绑' };
+  const SHOW_COMMISSION = { all: '所有人', distributors: '仅推广员', none: '不显示' };
 
   // Server and engine codes -> what a merchant reads. Where a code means something more precise at
   // a known field, FIELD_MESSAGES says it there.
@@ -95,6 +108,15 @@
     E_REBIND_REFUSED_SELF: '推广员不能绑定自己',
     E_REBIND_REFUSED_SHARER_FIRST: '分享人优先模式下不能手动绑定',
     E_DISABLED: '该账号已停用',
+    E_FROZEN: '该推广员已被冻结',
+    E_PAYEE: '收款账户信息不正确',
+    E_UNKNOWN_DISTRIBUTOR: '该用户不是已通过审核的推广员',
+    E_UNKNOWN_GROUP: '分组不存在或已被删除',
+    E_UNKNOWN_GRADE: '等级不存在',
+    E_CHAIN_CYCLE: '邀请关系不能形成循环',
+    E_INVITER_CYCLE: '邀请关系不能形成循环',
+    E_SELF_INVITER: '推广员不能是自己的邀请人',
+    E_DISTRIBUTOR_STATE: '推广员状态已变化，请刷新后查看',
   };
   const FIELD_MESSAGES = {
     'E_REQUIRED login': '请输入登录名',
@@ -112,6 +134,19 @@
     'E_RANGE delta': '数量超出允许的范围',
     'E_RANGE amount_fen': '金额超出允许的范围',
     'E_NOT_INTEGER delta': '请输入整数',
+    'E_RANGE reason': '原因须为 1 至 200 个字',
+    'E_REQUIRED reason': '请填写驳回原因',
+    'E_RANGE reference': '打款流水号过长',
+    'E_REQUIRED reference': '请填写打款流水号',
+    'E_RANGE from': '日期范围最多一年',
+    'E_RANGE to': '日期范围最多一年',
+    'E_RANGE role_name': '名称须为 1 至 16 个字',
+    'E_RANGE notice': '申请须知最多 2000 个字',
+    'E_RANGE payout_note': '打款说明过长',
+    'E_RANGE binding_days': '绑定有效期须在 1 至 3650 天之间',
+    'E_RANGE share_window_hours': '分享有效期须在 1 至 8760 小时之间',
+    'E_RANGE rate_bp': '手续费比例须在 0 至 50% 之间',
+    'E_NEGATIVE min_spent_fen': '金额不能为负数',
   };
   const GENERIC = '操作未成功，请稍后再试';
 
@@ -161,6 +196,7 @@
 
   root.ConsoleLabels = {
     ROLES, PERMISSIONS, KINDS, PROGRAM_STATUS, PROGRAM_STATUS_TAG, ORDER_STATUS, ORDER_FILTERS, ORDER_STATUS_TAG, LINE_STATES, LINE_ROLES,
-    STATEMENT_KINDS, PAYMENT_STATUS, CODES, GENERIC, roleName, rolesText, messageOf, split, label, programName,
+    STATEMENT_KINDS, PAYMENT_STATUS, DISTRIBUTOR_STATUS, DISTRIBUTOR_STATUS_TAG, WITHDRAWAL_STATUS, WITHDRAWAL_STATUS_TAG, WITHDRAWAL_METHODS,
+    PERIODS, GRADE_METRICS, ATTRIBUTION_MODES, AUTO_UNBIND, SHOW_COMMISSION, CODES, GENERIC, roleName, rolesText, messageOf, split, label, programName,
   };
 })(window);

@@ -18,10 +18,15 @@
         filters: { program_id: '', status: '', range: null, from: '', to: '', buyer_id: '', distributor_id: '' },
         fieldErrors: { buyer_id: '', distributor_id: '', range: '' },
         programs: [], orders: [], next: null, loading: false, more: false, error: '',
-        selected: [], bulkBusy: false, ships: true, bulkResult: null, detailId: null, drawer: false,
+        selected: [], bulkBusy: false, ships: true, filtersOpen: false, bulkResult: null, detailId: null, drawer: false,
       };
     },
     computed: {
+      activeFilters() {
+        const f = this.filters;
+        return [f.program_id, f.status, (f.range && f.range.length) || f.from || f.to, String(f.buyer_id || '').trim(), String(f.distributor_id || '').trim()]
+          .filter(Boolean).length;
+      },
       kinds() { return Object.fromEntries(this.programs.map((p) => [String(p.program_id), p.kind])); },
       canComplete() { return api.can('orders'); },
       drawerSize() { return this.store.phone ? '100%' : '760px'; },
@@ -29,7 +34,13 @@
     template: `
 <div class="screen orders">
   <el-card shadow="never" class="card">
-    <el-form class="filters" :inline="!store.phone" label-position="top" @submit.prevent="search">
+    <div v-if="store.phone" class="filter-toggle">
+      <el-button text data-action="toggle-filters" @click="filtersOpen = !filtersOpen">
+        <el-icon><Filter /></el-icon><span>筛选{{ activeFilters ? '（' + activeFilters + ' 项）' : '' }}</span>
+        <el-icon class="el-icon--right"><component :is="filtersOpen ? 'ArrowUp' : 'ArrowDown'" /></el-icon>
+      </el-button>
+    </div>
+    <el-form v-show="!store.phone || filtersOpen" class="filters" :inline="!store.phone" label-position="top" @submit.prevent="search">
       <el-form-item label="活动">
         <el-select v-model="filters.program_id" placeholder="全部活动" clearable filterable class="filter-program" data-field="program_id">
           <el-option label="全部活动" value="" />
