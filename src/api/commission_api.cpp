@@ -184,7 +184,7 @@ size_t PreviewBatchInto(const std::string& text, std::string& answer) {
   const size_t n = it->size();
   for (size_t i = 0; i < n; ++i) {
     // Room for the whole answer, guessed from its first orders (and bounded: a guess must not
-    // take memory the answer will not use). Growing a batch answer (bench: 17.8 MB, ten times its
+    // take memory the answer will not use). Growing a batch answer (megabytes, ten times its
     // request) by doubling would copy it over and over.
     if (i == 16) {
       const uint64_t guess = uint64_t{n - i} * (w.Size() / i) / 8 * 9;

@@ -76,7 +76,7 @@ class JsonWriter {
 
  private:
   // The hot steps are forced inline: at -Oz clang would make each a call, and a batch answer is
-  // millions of them (bench: a fifth of a batch went into calls to Put, Room and BeforeValue).
+  // millions of them (docs/commission.md, "Speed").
 #define ENGINE_HOT inline __attribute__((always_inline))
   ENGINE_HOT void BeforeValue() {
     if (after_key_) {
