@@ -63,6 +63,24 @@ async function openPostgres(url) {
   };
 }
 
+// A migration's statements: split at a ';' that ends a line, except inside a $$-quoted body
+// (a function's statements end lines too).
+function statements(sql) {
+  const out = [];
+  let quoted = false;
+  let start = 0;
+  const re = /\$\$|;[ \t]*(?:\r?\n|$)/g;
+  for (let m; (m = re.exec(sql));) {
+    if (m[0] === '$$') quoted = !quoted;
+    else if (!quoted) {
+      out.push(sql.slice(start, m.index));
+      start = m.index + m[0].length;
+    }
+  }
+  out.push(sql.slice(start));
+  return out.map((s) => s.trim()).filter(Boolean);
+}
+
 async function migrate(db) {
   await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_ms BIGINT NOT NULL)');
   const done = new Set((await db.query('SELECT name FROM schema_migrations')).map((r) => r.name));
@@ -71,7 +89,7 @@ async function migrate(db) {
     const sql = fs.readFileSync(path.join(MIGRATIONS, file), 'utf8');
     await db.tx(async (q) => {
       // Whole file in one transaction: a crash mid-migration leaves nothing half-applied.
-      for (const stmt of sql.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean)) await q(stmt);
+      for (const stmt of statements(sql)) await q(stmt);
       await q('INSERT INTO schema_migrations (name, applied_ms) VALUES ($1, $2)', [file, Date.now()]);
     });
   }
@@ -109,4 +127,4 @@ function isRetryable(e) {
   return e.code === '23514' && GUARDS.has(e.constraint);
 }
 
-module.exports = { openDatabase, isUniqueViolation, isRetryable, Retry };
+module.exports = { openDatabase, isUniqueViolation, isRetryable, Retry, statements };

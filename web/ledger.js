@@ -66,12 +66,12 @@ async function postMerchant(q, merchantId, entries, programId, ref, now) {
   [merchantId, JSON.stringify(rows.map(([account, delta]) => ({ account, delta }))), programId, ref, now]);
 }
 
-// Two texts, not one with `$2 IS NULL OR`: each is an index-only sum over its own index
-// (merchant_ledger_account, merchant_ledger_program, migration 008).
+// The merchant's balances (or one program's share of them), from the running sums the ledger's
+// trigger keeps (merchant_sums, migration 011): a few rows, however long the ledger.
 async function merchantBalances(q, merchantId, programId = null) {
   const rows = programId == null
-    ? await q(`SELECT account, COALESCE(SUM(delta), 0) AS total FROM merchant_ledger WHERE merchant_id = $1 GROUP BY account`, [merchantId])
-    : await q(`SELECT account, COALESCE(SUM(delta), 0) AS total FROM merchant_ledger WHERE merchant_id = $1 AND program_id = $2
+    ? await q(`SELECT account, COALESCE(SUM(total), 0) AS total FROM merchant_sums WHERE merchant_id = $1 GROUP BY account`, [merchantId])
+    : await q(`SELECT account, COALESCE(SUM(total), 0) AS total FROM merchant_sums WHERE merchant_id = $1 AND program_id = $2
                GROUP BY account`, [merchantId, programId]);
   const out = { balance: 0, frozen: 0, paid_out: 0 };
   for (const r of rows) out[r.account] = Number(r.total);

@@ -133,6 +133,30 @@ async function checkLedger(query, merchantId) {
     else if (b.kind === 'campaign' && b.status === 'ended') want = Number(b.kept);
     if (frozen !== want) bad.push(`program ${b.program_id} (${b.kind}, ${b.status}): frozen ${frozen}, should hold ${want}`);
   }
+  // The running sums of migration 011 are the sums of the rows they keep.
+  const sums = await query(`SELECT g.program_id, g.account, g.total, s.total AS kept FROM
+      (SELECT COALESCE(program_id, 0) AS program_id, account, SUM(delta) AS total FROM merchant_ledger WHERE merchant_id = $1 GROUP BY 1, 2) g
+      FULL JOIN (SELECT program_id, account, SUM(total) AS total FROM merchant_sums WHERE merchant_id = $1 GROUP BY 1, 2) s
+      ON s.program_id = g.program_id AND s.account = g.account`, [merchantId]);
+  for (const r of sums) {
+    if (Number(r.total || 0) !== Number(r.kept || 0)) bad.push(`merchant_sums ${r.program_id}/${r.account}: ${r.kept}, ledger ${r.total}`);
+  }
+  const figures = await query(`SELECT f.program_id, f.sold, f.unattributed, f.worth, s.sold AS k_sold, s.unattributed AS k_unattributed, s.worth AS k_worth
+    FROM (SELECT o.program_id,
+        COALESCE(SUM(o.units) FILTER (WHERE o.status IN ('paid', 'completed')), 0) AS sold,
+        COALESCE(SUM(o.units) FILTER (WHERE o.status IN ('paid', 'completed') AND l.order_id IS NULL), 0) AS unattributed,
+        COALESCE(SUM(l.worth), 0) AS worth
+      FROM orders o LEFT JOIN (SELECT order_id, COALESCE(SUM(amount - clawed) FILTER (WHERE reward = 'cash'), 0) AS worth
+        FROM commission_lines WHERE merchant_id = $1 GROUP BY order_id) l ON l.order_id = o.order_id
+      WHERE o.merchant_id = $1 GROUP BY o.program_id) f
+    FULL JOIN (SELECT program_id, SUM(sold_units) AS sold, SUM(unattributed_units) AS unattributed, SUM(commission_fen) AS worth
+      FROM program_sums WHERE merchant_id = $1 GROUP BY program_id) s ON s.program_id = f.program_id`, [merchantId]);
+  for (const r of figures) {
+    const pairs = [['sold', r.sold, r.k_sold], ['unattributed', r.unattributed, r.k_unattributed], ['commission', r.worth, r.k_worth]];
+    for (const [k, want, kept] of pairs) {
+      if (Number(want || 0) !== Number(kept || 0)) bad.push(`program_sums ${r.program_id}: ${k} ${kept}, orders and lines say ${want}`);
+    }
+  }
   return bad;
 }
 
