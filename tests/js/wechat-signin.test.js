@@ -204,6 +204,18 @@ for (const kind of DB) {
       // An operator may not see or change them.
       const op = await w.h.staff('operator');
       assert.equal((await op('GET', '/api/merchant/wechat')).status, 403);
+      // Another server SECRET cannot open them: a clear refusal, and entering them again works.
+      const other2 = buildApp({ db: w.h.db, engine: w.h.engine, secret: 'another-secret', clock: () => w.h.clock.now });
+      await other2.ready();
+      try {
+        const check = await other2.inject({ method: 'POST', url: '/api/merchant/wechat/check', headers: { 'x-api-key': w.h.apiKey } });
+        assert.equal(check.json().errors[0].code, 'E_WECHAT_SEALED');
+        const again = await other2.inject({ method: 'PUT', url: '/api/merchant/wechat', headers: { 'x-api-key': w.h.apiKey }, payload: w.conf });
+        assert.equal(again.statusCode, 200);
+        assert.equal((await other2.inject({ method: 'POST', url: '/api/merchant/wechat/check', headers: { 'x-api-key': w.h.apiKey } })).json().check.pay.ok, true);
+      } finally {
+        await other2.close();
+      }
       // Production: the stand-in's URLs are refused, and so is the development login.
       const prod = buildApp({ db: w.h.db, engine: w.h.engine, secret: 'test-secret', mode: 'production', clock: () => w.h.clock.now });
       await prod.ready();

@@ -61,6 +61,14 @@ function createConfigStore({ db, secret, mode }) {
   // Parsed configs per merchant and updated_ms, so the clients (and their keys) are built once.
   const cache = new Map();
 
+  function openSecrets(row) {
+    try {
+      return unseal(secret, row.secrets_enc);
+    } catch {
+      throw new ApiError(409, 'E_WECHAT_SEALED', '', 'the stored WeChat secrets do not open with this server SECRET; enter them again');
+    }
+  }
+
   async function load(q, merchantId) {
     const [row] = await q('SELECT * FROM wechat_merchants WHERE merchant_id = $1', [merchantId]);
     if (!row) throw new ApiError(409, 'E_WECHAT_NOT_CONFIGURED', '', 'this shop has no WeChat credentials yet');
@@ -71,7 +79,7 @@ function createConfigStore({ db, secret, mode }) {
       merchant_id: Number(row.merchant_id), updated_ms: Number(row.updated_ms),
       appid: row.appid, mchid: row.mchid, mch_serial: row.mch_serial, mch_cert_pem: row.mch_cert_pem,
       platform_serial: row.platform_serial, platform_public_key: row.platform_public_key,
-      ...unseal(secret, row.secrets_enc), urls, options: row.options || {},
+      ...openSecrets(row), urls, options: row.options || {},
     };
     cfg.platform_keys = { ...((row.options || {}).platform_keys_extra || {}), ...(row.platform_serial ? { [row.platform_serial]: row.platform_public_key } : {}) };
     cache.set(merchantId, cfg);
@@ -81,7 +89,11 @@ function createConfigStore({ db, secret, mode }) {
   // Replaces the given fields; a secret left out keeps its stored value.
   async function save(q, merchantId, input, now) {
     const [row] = await q('SELECT * FROM wechat_merchants WHERE merchant_id = $1 FOR UPDATE', [merchantId]);
-    const old = row ? { ...row, ...unseal(secret, row.secrets_enc) } : {};
+    let old = {};
+    if (row) {
+      // Secrets sealed under another SECRET cannot be kept: the ones given now replace them.
+      try { old = { ...row, ...unseal(secret, row.secrets_enc) }; } catch { old = { ...row }; }
+    }
     const pick = (f) => (input[f] !== undefined ? input[f] : old[f] ?? null);
     const secrets = Object.fromEntries(SECRET_FIELDS.map((f) => [f, pick(f)]));
     const pub = Object.fromEntries(PUBLIC_FIELDS.map((f) => [f, pick(f)]));
