@@ -68,7 +68,7 @@
       <el-form-item label="推广员编号" :error="fieldErrors.distributor_id" data-field="distributor_id">
         <el-input v-model="filters.distributor_id" inputmode="numeric" placeholder="用户编号" clearable class="filter-id" @input="fieldErrors.distributor_id = ''" />
       </el-form-item>
-      <el-form-item class="filter-buttons">
+      <el-form-item label="&nbsp;" class="filter-buttons">
         <el-button type="primary" native-type="submit" :loading="loading" data-action="search-orders">查询</el-button>
         <el-button @click="reset">重置</el-button>
       </el-form-item>
