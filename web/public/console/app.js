@@ -14,6 +14,9 @@
   const MENU = [
     { name: 'programs', title: '活动与方案', icon: 'Promotion', screen: 'programs-screen' },
     { name: 'orders', title: '订单', icon: 'List', screen: 'orders-screen' },
+    { name: 'distributors', title: '推广员', icon: 'User', screen: 'distributors-screen' },
+    { name: 'withdrawals', title: '提现', icon: 'Money', screen: 'withdrawals-screen' },
+    { name: 'stats', title: '数据', icon: 'DataLine', screen: 'stats-screen' },
     { name: 'money', title: '资金', icon: 'Wallet', screen: 'money-screen' },
     { name: 'settings', title: '设置', icon: 'Setting', screen: 'settings-screen' },
   ];
@@ -141,6 +144,9 @@
   app.component('orders-screen', S.Orders);
   app.component('money-screen', S.Money);
   app.component('settings-screen', S.Settings);
+  app.component('distributors-screen', S.Distributors);
+  app.component('withdrawals-screen', S.Withdrawals);
+  app.component('stats-screen', S.Stats);
   for (const [name, comp] of Object.entries(S.parts || {})) app.component(name, comp);
   app.config.errorHandler = (err) => { console.error(err); };
   root.consoleApp = app.mount('#app');

@@ -78,6 +78,7 @@
           </el-table>
         </div>
       </el-tab-pane>
+      <el-tab-pane label="分销设置" name="promo" lazy><promo-settings /></el-tab-pane>
     </el-tabs>
   </el-card>
 
