@@ -209,7 +209,7 @@ for (const kind of DB) {
       await other2.ready();
       try {
         const check = await other2.inject({ method: 'POST', url: '/api/merchant/wechat/check', headers: { 'x-api-key': w.h.apiKey } });
-        assert.equal(check.json().errors[0].code, 'E_WECHAT_SEALED');
+        assert.equal(check.json().errors[0].code, 'E_WECHAT_NOT_CONFIGURED');
         const again = await other2.inject({ method: 'PUT', url: '/api/merchant/wechat', headers: { 'x-api-key': w.h.apiKey }, payload: w.conf });
         assert.equal(again.statusCode, 200);
         assert.equal((await other2.inject({ method: 'POST', url: '/api/merchant/wechat/check', headers: { 'x-api-key': w.h.apiKey } })).json().check.pay.ok, true);

@@ -65,7 +65,7 @@ function createConfigStore({ db, secret, mode }) {
     try {
       return unseal(secret, row.secrets_enc);
     } catch {
-      throw new ApiError(409, 'E_WECHAT_SEALED', '', 'the stored WeChat secrets do not open with this server SECRET; enter them again');
+      throw new ApiError(409, 'E_WECHAT_NOT_CONFIGURED', '', 'the stored WeChat secrets do not open with this server SECRET; enter them again');
     }
   }
 
