@@ -102,11 +102,24 @@ module.exports = function attribution(ctx) {
     [m, programId, record.id, b ? b.distributor_id : null, b ? b.since_ms : null, decision.reason, JSON.stringify(record), now]);
   }
 
+  // A record as the engine may read it: a binding or cached share naming someone who is no
+  // longer an approved distributor (frozen or revoked by the merchant) is left out, so he earns
+  // nothing new, as the engine decides for a customer with no distributor; the stored record
+  // keeps it (unfreezing gives it back).
+  function engineView(record, distributors) {
+    if (!record) return record;
+    const known = new Set(distributors.map((d) => d.id));
+    const view = { ...record };
+    if (view.binding && !known.has(view.binding.distributor_id)) delete view.binding;
+    if (view.share && !known.has(view.share.sharer_id)) delete view.share;
+    return view;
+  }
+
   async function stateFor(q, program, record, ids) {
     const customers = record ? [record] : [];
     if (program.kind !== 'distribution') return { customers };
     const distributors = await inviterSlice(q, program.merchant_id, program.program_id, [...ids, ...idsOf(record), record && record.id]);
-    return { ...programPart(program.attribution_state), distributors, customers };
+    return { ...programPart(program.attribution_state), distributors, customers: record ? [engineView(record, distributors)] : [] };
   }
 
   // Runs one customer event; stores the customer's new record; returns the engine's answer.
@@ -172,9 +185,10 @@ module.exports = function attribution(ctx) {
       // With no stored record there is nothing an order could bind (a binding by order needs a
       // cached share, which lives in the record).
       const after = record && (r.state.customers || []).find((c) => c.id === buyerId);
+      const seen = record && state.customers.find((c) => c.id === buyerId);
       const changed = program.kind === 'distribution' && !same(programPart(r.state), programPart(program.attribution_state));
       const saves = [];
-      if (after && !sameRecord(record, after)) {
+      if (after && !sameRecord(seen, after)) {
         saves.push(async (tq) => {
           const rows = await tq(`UPDATE relations SET bound_id = $4, bound_since_ms = $5, reason = $6, state = $7, updated_ms = $8
                                  WHERE merchant_id = $1 AND program_id = $2 AND customer_id = $3 AND state = $9::jsonb RETURNING 1`,
@@ -186,6 +200,29 @@ module.exports = function attribution(ctx) {
       if (changed) saves.push((tq) => persistProgramState(tq, program, r.state));
       const save = saves.length ? async (tq) => { for (const f of saves) await f(tq); } : null;
       return { result: r, save };
+    },
+
+    // The merchant sets or corrects a distributor's inviter (the engine's set_inviter): the state
+    // holds the distributor without his current inviter (a correction is a new setting) and the
+    // new inviter's whole chain up the tree, every status, so a cycle at any depth is seen and
+    // refused by the engine (inviter_refused_cycle). Answers the decision; stores nothing.
+    async decideInviter(q, program, distributorId, inviterId, now) {
+      const rows = await q(`WITH RECURSIVE up (user_id, inviter_id) AS (
+          SELECT user_id, inviter_id FROM distributors WHERE merchant_id = $1 AND program_id = $2
+            AND user_id IN (SELECT jsonb_array_elements_text($3::jsonb)::bigint)
+          UNION
+          SELECT d.user_id, d.inviter_id FROM distributors d JOIN up ON d.user_id = up.inviter_id
+          WHERE d.merchant_id = $1 AND d.program_id = $2)
+        SELECT DISTINCT user_id, inviter_id FROM up`, [program.merchant_id, program.program_id, JSON.stringify([distributorId, inviterId])]);
+      const distributors = rows.map((r) => {
+        const d = { id: Number(r.user_id) };
+        if (r.inviter_id != null && Number(r.user_id) !== distributorId) d.inviter_id = Number(r.inviter_id);
+        return d;
+      });
+      const r = engine.call('attributionStep', { settings: settingsOf(program), state: { ...programPart(program.attribution_state), distributors },
+        event: { type: 'set_inviter', distributor_id: distributorId, inviter_id: inviterId, at_ms: now } });
+      if (!r.ok) throw fromEngine(r, { event: '', state: '', settings: '', program: 'config' });
+      return r.decision;
     },
 
     // May the merchant switch the mode now, and when would it take effect (no state change).

@@ -47,6 +47,31 @@ const shopBalance = {
   },
 };
 
+// The China-time offset, the one place the server has it (the engine's formatCst words a date
+// without its year; exports and the stats' periods need the year): SQL that groups by China day
+// or month gets it from here as a parameter.
+const two = (n) => String(n).padStart(2, '0');
+function cstParts(ms) {
+  const d = new Date(Number(ms) + CST_MS);
+  return { y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds() };
+}
+// "2026-11-24 12:00:00" China time, for exports.
+function cstDateTime(ms) {
+  if (ms == null) return '';
+  const p = cstParts(ms);
+  return `${p.y}-${two(p.mo)}-${two(p.d)} ${two(p.h)}:${two(p.mi)}:${two(p.s)}`;
+}
+// A China-time period's label: "2026-11-24" (day) or "2026-11" (month), from its start in ms.
+function cstPeriod(ms, granularity) {
+  const p = cstParts(ms);
+  return granularity === 'month' ? `${p.y}-${two(p.mo)}` : `${p.y}-${two(p.mo)}-${two(p.d)}`;
+}
+// The start (Unix ms) of the China-time month after the one containing `ms`.
+function cstNextMonth(ms) {
+  const p = cstParts(ms);
+  return Date.UTC(p.y, p.mo, 1) - CST_MS;
+}
+
 const CHANNELS = {
   red_packet: redPacket,
   wechat_transfer: wechatTransfer,
@@ -55,4 +80,4 @@ const CHANNELS = {
   shop_balance: shopBalance,
 };
 
-module.exports = { CHANNELS, cstDayStart, DAY_MS, HOUR_MS };
+module.exports = { CHANNELS, cstDayStart, cstDateTime, cstPeriod, cstNextMonth, CST_MS, DAY_MS, HOUR_MS };

@@ -77,7 +77,7 @@ async function journey(c, i, log, stop) {
     await step(buyer, 'POST', `/api/orders/${id}/pay`, { outcome: n % 5 === 4 ? 'twice' : 'succeed' });
     await step('m', 'POST', `/api/merchant/orders/${id}/complete`, {});
     if (n % 3 === 1) await step('m', 'POST', `/api/merchant/orders/${id}/refund`, { amount_fen: 4000, idem_key: `r${i}-${n}` });
-    await step(sharer, 'POST', '/api/me/withdrawals', { amount_fen: 150, method: 'bank', idem_key: `w${i}-${n}` });
+    await step(sharer, 'POST', '/api/me/withdrawals', { amount_fen: 150, method: 'bank', idem_key: `w${i}-${n}`, payee: { name: '张三', bank: '招商银行', card_no: '6225880012345678' } });
   }
 }
 

@@ -83,7 +83,7 @@ for (const kind of DB) {
     await h.merchant('POST', `/api/merchant/orders/${o.order_id}/complete`);
     h.clock.now += 7 * DAY;
     const sharer = await h.login(10);
-    await sharer('POST', '/api/me/withdrawals', { amount_fen: 1500, method: 'bank', idem_key: 'w' });
+    await sharer('POST', '/api/me/withdrawals', { amount_fen: 1500, method: 'bank', idem_key: 'w', payee: { name: '张三', bank: '招商银行', card_no: '6225880012345678' } });
     // Half refunded: half the line (990) comes back; 480 is still available, 510 becomes debt.
     const r = await h.merchant('POST', `/api/merchant/orders/${o.order_id}/refund`, { amount_fen: 9900, idem_key: 'r1' });
     assert.equal(r.status, 200, JSON.stringify(r.body));

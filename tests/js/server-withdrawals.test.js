@@ -44,21 +44,21 @@ for (const kind of DB) {
     await h.merchant('PUT', '/api/merchant/settings/withdrawal', { settings: { fee: { rate_bp: 100, min_fen: 50 } } });
     await h.db.tx((q) => ledger.post(q, h.merchantId, 5, [['available', 10000]], 'fixture', h.clock.now));
     const me = await h.login(5);
-    const w = await me('POST', '/api/me/withdrawals', { amount_fen: 3000, method: 'bank', idem_key: 'a' });
+    const w = await me('POST', '/api/me/withdrawals', { amount_fen: 3000, method: 'bank', idem_key: 'a', payee: { name: '张三', bank: '招商银行', card_no: '6225880012345678' } });
     assert.equal(w.status, 200, JSON.stringify(w.body));
     assert.deepEqual([w.body.withdrawal.amount_fen, w.body.withdrawal.fee_fen, w.body.withdrawal.net_fen], [3000, 50, 2950]);
-    const again = await me('POST', '/api/me/withdrawals', { amount_fen: 3000, method: 'bank', idem_key: 'a' });
+    const again = await me('POST', '/api/me/withdrawals', { amount_fen: 3000, method: 'bank', idem_key: 'a', payee: { name: '张三', bank: '招商银行', card_no: '6225880012345678' } });
     assert.equal(again.body.withdrawal.withdrawal_id, w.body.withdrawal.withdrawal_id);
     let b = (await wallet(me)).wallet;
     assert.deepEqual([b.available, b.withdrawing], [7000, 3000]);
     const id = w.body.withdrawal.withdrawal_id;
     const approved = await h.merchant('POST', `/api/merchant/withdrawals/${id}/approve`);
     assert.deepEqual([approved.body.withdrawal.status, approved.body.withdrawal.payout.amount_fen], ['approved', 2950]);
-    await h.merchant('POST', `/api/merchant/withdrawals/${id}/confirm`);
+    await h.merchant('POST', `/api/merchant/withdrawals/${id}/confirm`, { reference: 'B-1' });
     b = (await wallet(me)).wallet;
     assert.deepEqual([b.available, b.withdrawing, b.withdrawn, b.fee], [7000, 0, 2950, 50]);
-    const r = await me('POST', '/api/me/withdrawals', { amount_fen: 5000, method: 'bank', idem_key: 'b' });
-    await h.merchant('POST', `/api/merchant/withdrawals/${r.body.withdrawal.withdrawal_id}/reject`);
+    const r = await me('POST', '/api/me/withdrawals', { amount_fen: 5000, method: 'bank', idem_key: 'b', payee: { name: '张三', bank: '招商银行', card_no: '6225880012345678' } });
+    await h.merchant('POST', `/api/merchant/withdrawals/${r.body.withdrawal.withdrawal_id}/reject`, { reason: '账户信息有误' });
     b = (await wallet(me)).wallet;
     assert.deepEqual([b.available, b.withdrawing, b.fee], [7000, 0, 50], 'a rejected withdrawal returns the whole amount, fee included');
     assert.deepEqual(await checkLedger(h.db.query, h.merchantId), []);
@@ -81,8 +81,8 @@ for (const kind of DB) {
       assert.equal(r.status, status, JSON.stringify(r.body));
       assert.deepEqual(r.body.errors.map((e) => e.code), codes);
     }
-    assert.equal((await me('POST', '/api/me/withdrawals', { amount_fen: 1000, method: 'bank', idem_key: 'ok' })).status, 200);
-    const often = await me('POST', '/api/me/withdrawals', { amount_fen: 1000, method: 'bank', idem_key: 'y' });
+    assert.equal((await me('POST', '/api/me/withdrawals', { amount_fen: 1000, method: 'bank', idem_key: 'ok', payee: { name: '张三', bank: '招商银行', card_no: '6225880012345678' } })).status, 200);
+    const often = await me('POST', '/api/me/withdrawals', { amount_fen: 1000, method: 'bank', idem_key: 'y', payee: { name: '张三', bank: '招商银行', card_no: '6225880012345678' } });
     assert.deepEqual([often.status, often.body.errors[0].code], [409, 'E_FREQUENCY']);
     assert.ok(often.body.errors[0].until_ms > h.clock.now, 'says when it lifts');
     const b = (await wallet(me)).wallet;

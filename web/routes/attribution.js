@@ -4,6 +4,8 @@
 // customer by hand. Every rule is the engine's; this file stores what it answers.
 'use strict';
 const { ApiError, bad, notFound } = require('../errors');
+const grades = require('../grades');
+const { explainZh } = require('../../bindings/engine');
 
 const PROGRAM = { type: 'string', pattern: '^[0-9]{1,16}$' };
 const MODE = { type: 'string', enum: ['relation_first', 'sharer_first'] };
@@ -143,32 +145,51 @@ module.exports = async function attributionRoutes(app, { ctx }) {
   // Rebinding replaces the binding with one to `distributor_id` (an approved distributor of the
   // program, never the customer himself; refused under sharer_first, which has no bindings).
   // The inviter of a distributor never changes by this (SPEC 5).
+  // With ?preview=1 the engine's decision is answered and nothing is kept: the same step runs in
+  // a transaction that is rolled back.
+  const PREVIEW = { querystring: { type: 'object', properties: { preview: { type: 'string', enum: ['1', 'true'] } }, additionalProperties: false } };
+  class Preview extends Error {
+    constructor(decision) { super('preview'); this.decision = decision; }
+  }
+  async function maybePreview(req, fn) {
+    if (!req.query || !req.query.preview) return { decision: await ctx.tx(fn), preview: false };
+    try {
+      await ctx.tx(async (q) => { throw new Preview(await fn(q, true)); });
+    } catch (e) {
+      if (e instanceof Preview) return { decision: e.decision, preview: true };
+      throw e;
+    }
+    throw new Error('unreachable');
+  }
+  const explained = (d) => explainZh(d);
+
   app.post('/api/merchant/programs/:program_id/customers/:customer_id/rebind', {
-    schema: { ...customerParams, ...body({ distributor_id: ID }) },
+    schema: { ...customerParams, ...PREVIEW, ...body({ distributor_id: ID }) },
   }, async (req) => {
     const m = req.merchant.merchant_id;
     const customer = Number(req.params.customer_id);
-    const decision = await ctx.tx(async (q) => {
+    const { decision, preview } = await maybePreview(req, async (q, previewing) => {
       const p = await distributionProgram(q, m, Number(req.params.program_id));
       const d = await attribution.rebind(q, p, customer, req.body.distributor_id, clock());
-      if (d.refused) throw refusal(d, d.reason === 'rebind_refused_self' ? 'distributor_id' : '');
+      if (d.refused && !previewing) throw refusal(d, d.reason === 'rebind_refused_self' ? 'distributor_id' : '');
       return d;
     });
-    return { ok: true, customer_id: customer, decision };
+    if (!preview) await grades.afterPeople(ctx, m, Number(req.params.program_id), [req.body.distributor_id], clock());
+    return { ok: true, customer_id: customer, decision, preview, why_text: explained(decision) };
   });
 
   // Unbinding removes the binding and the cached share (otherwise the same distributor would
   // keep the customer through the share window).
   app.post('/api/merchant/programs/:program_id/customers/:customer_id/unbind', {
-    schema: { ...customerParams, ...body({}, []) },
+    schema: { ...customerParams, ...PREVIEW, ...body({}, []) },
   }, async (req) => {
     const m = req.merchant.merchant_id;
     const customer = Number(req.params.customer_id);
-    const decision = await ctx.tx(async (q) => {
+    const { decision, preview } = await maybePreview(req, async (q) => {
       const p = await distributionProgram(q, m, Number(req.params.program_id));
       return attribution.unbind(q, p, customer, clock());
     });
-    return { ok: true, customer_id: customer, decision };
+    return { ok: true, customer_id: customer, decision, preview, why_text: explained(decision) };
   });
 
   // Customers bound to a distributor, for the merchant's rebind list.
@@ -184,3 +205,5 @@ module.exports = async function attributionRoutes(app, { ctx }) {
     return { ok: true, customers: rows };
   });
 };
+
+module.exports.refusal = refusal;

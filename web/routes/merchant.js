@@ -355,88 +355,11 @@ module.exports = async function merchantRoutes(app, { ctx }) {
   });
 
   app.register(require('./merchant-orders'), { ctx });
+  app.register(require('./merchant-distributors'), { ctx });
+  app.register(require('./merchant-withdrawals'), { ctx });
+  app.register(require('./merchant-stats'), { ctx });
+  app.register(require('./merchant-exports'), { ctx });
 
-  app.put('/api/merchant/products/:product_id', {
-    schema: body({ name: { type: 'string', maxLength: 128 }, price_fen: AMOUNT, cost_fen: AMOUNT }, ['name', 'price_fen']),
-  }, async (req) => {
-    const pid = String(req.params.product_id).slice(0, 64);
-    await ctx.db.query(`INSERT INTO products (merchant_id, product_id, name, price_fen, cost_fen) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT (merchant_id, product_id) DO UPDATE SET name = $3, price_fen = $4, cost_fen = $5`,
-    [req.merchant.merchant_id, pid, req.body.name, req.body.price_fen, req.body.cost_fen ?? null]);
-    return { ok: true, product_id: pid };
-  });
-
-  app.get('/api/merchant/withdrawals', async (req) => {
-    const rows = await ctx.db.query('SELECT * FROM withdrawals WHERE merchant_id = $1 ORDER BY withdrawal_id DESC LIMIT 200', [req.merchant.merchant_id]);
-    return { ok: true, withdrawals: rows };
-  });
-  const wParams = { params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9]{1,16}$' } } } };
-  for (const [verb, fn] of [['approve', withdraw.approve], ['reject', withdraw.reject]]) {
-    app.post(`/api/merchant/withdrawals/:id/${verb}`, { schema: wParams }, async (req) => {
-      const w = await ctx.tx((q) => fn(q, req.merchant.merchant_id, Number(req.params.id), clock()));
-      return { ok: true, withdrawal: w };
-    });
-  }
-  app.post('/api/merchant/withdrawals/:id/confirm', { schema: wParams }, async (req) => {
-    const w = await ctx.tx((q) => withdraw.confirm(q, req.merchant.merchant_id, Number(req.params.id), clock(), 'merchant'));
-    return { ok: true, withdrawal: w };
-  });
-
-  const duParams = {
-    params: { type: 'object', properties: { program_id: { type: 'string', pattern: '^[0-9]{1,16}$' }, user_id: { type: 'string', pattern: '^[0-9]{1,16}$' } } },
-  };
-  for (const verb of ['approve', 'reject']) {
-    app.post(`/api/merchant/distributors/:program_id/:user_id/${verb}`, { schema: duParams }, async (req) => {
-      const rows = await ctx.db.query(`UPDATE distributors SET status = $4 WHERE merchant_id = $1 AND program_id = $2 AND user_id = $3
-                                       AND status = 'pending' RETURNING *`,
-      [req.merchant.merchant_id, Number(req.params.program_id), Number(req.params.user_id), verb === 'approve' ? 'approved' : 'rejected']);
-      if (!rows.length) throw notFound('pending application');
-      return { ok: true, distributor: rows[0] };
-    });
-  }
-  app.put('/api/merchant/distributors/:program_id/:user_id/grade', {
-    schema: { ...duParams, ...body({ grade: { type: 'string', maxLength: 64 } }) },
-  }, async (req) => {
-    const m = req.merchant.merchant_id;
-    const p = await programs.load(ctx.db.query, m, Number(req.params.program_id));
-    if (!(p.config.grades || []).some((g) => g.id === req.body.grade)) throw bad('E_UNKNOWN_GRADE', 'grade', 'no grade with this id');
-    const rows = await ctx.db.query('UPDATE distributors SET grade = $4 WHERE merchant_id = $1 AND program_id = $2 AND user_id = $3 RETURNING *',
-      [m, p.program_id, Number(req.params.user_id), req.body.grade]);
-    if (!rows.length) throw notFound('distributor');
-    return { ok: true, distributor: rows[0] };
-  });
-
-  app.get('/api/merchant/stats', async (req) => {
-    const m = req.merchant.merchant_id;
-    const q = ctx.db.query;
-    const [sales] = await q(`SELECT COUNT(*)::int AS orders, COALESCE(SUM(paid_fen), 0) AS paid_fen,
-        COALESCE(SUM(refunded_fen), 0) AS refunded_fen FROM orders WHERE merchant_id = $1 AND status IN ('paid', 'completed')`, [m]);
-    const byState = await q(`SELECT state, COALESCE(SUM(amount - clawed), 0) AS amount FROM commission_lines
-        WHERE merchant_id = $1 AND reward = 'cash' GROUP BY state`, [m]);
-    const top = await q(`SELECT beneficiary_id, COALESCE(SUM(amount - clawed), 0) AS cash_fen, COUNT(DISTINCT order_id)::int AS orders
-        FROM commission_lines WHERE merchant_id = $1 AND reward = 'cash' GROUP BY beneficiary_id ORDER BY cash_fen DESC LIMIT 10`, [m]);
-    const daily = await q(`SELECT (paid_ms + 28800000) / 86400000 AS day, COUNT(*)::int AS orders, COALESCE(SUM(paid_fen), 0) AS paid_fen
-        FROM orders WHERE merchant_id = $1 AND paid_ms IS NOT NULL GROUP BY 1 ORDER BY 1 DESC LIMIT 30`, [m]);
-    return {
-      ok: true,
-      sales: { orders: sales.orders, paid_fen: Number(sales.paid_fen), refunded_fen: Number(sales.refunded_fen) },
-      commissions: Object.fromEntries(byState.map((r) => [r.state, Number(r.amount)])),
-      top_distributors: top.map((r) => ({ beneficiary_id: Number(r.beneficiary_id), cash_fen: Number(r.cash_fen), orders: r.orders })),
-      daily: daily.map((r) => ({ day_cst: Number(r.day), orders: r.orders, paid_fen: Number(r.paid_fen) })),
-    };
-  });
-
-  app.get('/api/merchant/export.csv', async (req, reply) => {
-    const rows = await ctx.db.query(`SELECT l.line_id, l.order_id, l.beneficiary_id, l.role, l.level, l.reward, l.rule, l.amount, l.clawed,
-        l.state, l.rules_version, o.paid_fen, o.created_ms FROM commission_lines l JOIN orders o
-        ON o.merchant_id = l.merchant_id AND o.order_id = l.order_id WHERE l.merchant_id = $1 ORDER BY l.line_id`, [req.merchant.merchant_id]);
-    const cols = ['line_id', 'order_id', 'beneficiary_id', 'role', 'level', 'reward', 'rule', 'amount', 'clawed', 'state', 'rules_version', 'paid_fen', 'created_ms'];
-    // Quote every text cell and neutralise formula prefixes so a spreadsheet never runs a cell.
-    const cell = (v) => (typeof v === 'number' ? String(v) : `"${String(v).replace(/^[=+\-@]/, "'$&").replace(/"/g, '""')}"`);
-    const csv = [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\r\n');
-    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="commissions.csv"');
-    return '\ufeff' + csv;
-  });
 
   // The time sweeps of this merchant now (the server runs them every SWEEP_MS): campaigns past
   // their end end, due orders complete (their holds start), holds past release, queued red

@@ -5,6 +5,7 @@ const ledger = require('../ledger');
 const settle = require('../settle');
 const withdraw = require('../withdraw');
 const application = require('../application');
+const gradeBook = require('../grades');
 const { signSession } = require('../auth');
 const { ApiError, conflict, notFound } = require('../errors');
 
@@ -104,6 +105,7 @@ module.exports = async function userRoutes(app, { ctx }) {
       // The common case in one statement: this buyer's created order, settled from its stored preview.
       const p = ctx.payments.create({ merchant_id: m, order_id: orderId });
       if (await settle.payFromStoredPreview(db.query, m, orderId, req.userId, p.provider_ref, now)) {
+        await gradeBook.afterOrder(ctx, m, orderId, now);
         if (outcome === 'twice') return { ok: true, ...(await applyCallback(m, ctx.payments.callback(p.provider_ref, 'succeeded'))) };
         return { ok: true, order_id: orderId, status: 'paid', payment: 'succeeded' };
       }
@@ -123,13 +125,14 @@ module.exports = async function userRoutes(app, { ctx }) {
       return { ok: true, order_id: orderId, status, payment: cb.status, cb };
     });
     const { cb, ...out } = result;
+    if (out.status === 'paid') await gradeBook.afterOrder(ctx, m, orderId, now);
     if (outcome === 'twice') return { ok: true, ...(await applyCallback(m, cb)) };
     return out;
   });
 
   async function applyCallback(m, cb) {
     const now = clock();
-    return ctx.tx(async (q) => {
+    const r = await ctx.tx(async (q) => {
       const [pay] = await q('SELECT order_id, status FROM payments WHERE merchant_id = $1 AND provider_ref = $2', [m, cb.provider_ref]);
       if (!pay) throw notFound('payment', 'provider_ref');
       const { order, program } = await ctx.orders.lockForPayment(q, m, pay.order_id);
@@ -140,6 +143,8 @@ module.exports = async function userRoutes(app, { ctx }) {
       else if (locked.status === 'pending') await q('UPDATE payments SET status = $3 WHERE merchant_id = $1 AND provider_ref = $2', [m, cb.provider_ref, cb.status]);
       return { order_id: Number(pay.order_id), status, payment: cb.status };
     });
+    if (r.status === 'paid') await gradeBook.afterOrder(ctx, m, r.order_id, now);
+    return r;
   }
 
   // The provider's notification (WeChat Pay posts here). Signed; applying it twice changes nothing.
@@ -190,7 +195,7 @@ module.exports = async function userRoutes(app, { ctx }) {
     const m = req.merchant.merchant_id;
     const merchant = await ctx.loadMerchant(req);
     const now = clock();
-    return ctx.tx(async (q) => {
+    const out = await ctx.tx(async (q) => {
       const p = await programs.load(q, m, req.body.program_id);
       if (p.status === 'draft') throw notFound('program', 'program_id');
       const existing = await q('SELECT * FROM distributors WHERE merchant_id = $1 AND program_id = $2 AND user_id = $3', [m, p.program_id, req.userId]);
@@ -213,26 +218,11 @@ module.exports = async function userRoutes(app, { ctx }) {
       [m, p.program_id, req.userId, inviter, settings.approval === 'manual' ? 'pending' : 'approved', now]);
       return { ok: true, distributor: d, role_name: merchant.role_name };
     });
+    // A new approved distributor counts for his inviter; he is a distributor himself now too.
+    const d = out.distributor;
+    if (d.status === 'approved') await gradeBook.afterPeople(ctx, m, d.program_id, [d.inviter_id, d.user_id], now);
+    return out;
   });
-
-  // A distributor's figures in the units of the grade thresholds (engine.gradeStatus takes them):
-  // customers bound to him now (as last stored), distributors he invited, and the orders he is
-  // level 1 of (paid or completed: their count, paid less refunds 实收, paid 成交; completed ones).
-  async function gradeStats(q, m, programId, userId) {
-    const [r] = await q(`SELECT
-        (SELECT COUNT(*) FROM relations WHERE merchant_id = $1 AND program_id = $2 AND bound_id = $3)::int AS bound_customers,
-        (SELECT COUNT(*) FROM distributors WHERE merchant_id = $1 AND program_id = $2 AND inviter_id = $3 AND status = 'approved')::int
-          AS invited_distributors,
-        COUNT(*) FILTER (WHERE o.status IN ('paid', 'completed'))::int AS paid_orders,
-        COALESCE(SUM(o.paid_fen - o.refunded_fen) FILTER (WHERE o.status IN ('paid', 'completed')), 0) AS paid_fen,
-        COALESCE(SUM(o.paid_fen) FILTER (WHERE o.status IN ('paid', 'completed')), 0) AS deal_fen,
-        COUNT(*) FILTER (WHERE o.status = 'completed')::int AS completed_orders
-      FROM orders o WHERE o.merchant_id = $1 AND o.program_id = $2
-        AND o.order_id IN (SELECT order_id FROM commission_lines WHERE merchant_id = $1 AND beneficiary_id = $3 AND level = 1)`,
-    [m, programId, userId]);
-    return { bound_customers: r.bound_customers, invited_distributors: r.invited_distributors, paid_orders: r.paid_orders,
-      paid_fen: Number(r.paid_fen), deal_fen: Number(r.deal_fen), completed_orders: r.completed_orders };
-  }
 
   // My distributor record in a program (null before applying), the merchant's name for the role,
   // and the application conditions with the ones I do not meet yet.
@@ -252,22 +242,36 @@ module.exports = async function userRoutes(app, { ctx }) {
       const grade = grades.find((g) => g.id === d.grade) || (d.grade ? null : grades[0]) || null;
       distributor = { program_id: Number(d.program_id), status: d.status, grade: grade ? grade.id : (d.grade || null),
         grade_name: grade ? grade.name || grade.id : null, inviter_id: d.inviter_id == null ? null : Number(d.inviter_id),
-        created_ms: Number(d.created_ms), stats: await gradeStats(db.query, m, p.program_id, req.userId) };
+        created_ms: Number(d.created_ms), stats: await gradeBook.stats(db.query, m, p.program_id, req.userId) };
     }
     return { ok: true, role_name: merchant.role_name, distributor,
       application: { approval: settings.approval, conditions: settings.conditions,
         unmet: d ? [] : application.unmet(ctx.engine, settings, await application.facts(db.query, m, req.userId)) } };
   });
 
+  // My withdrawals (the payee in full: they are mine), each with the merchant's reason when
+  // refused, and the merchant's 打款说明.
   app.get('/api/me/withdrawals', auth, async (req) => {
     const rows = await db.query('SELECT * FROM withdrawals WHERE merchant_id = $1 AND user_id = $2 ORDER BY withdrawal_id DESC LIMIT 100',
       [req.merchant.merchant_id, req.userId]);
-    return { ok: true, withdrawals: rows };
+    const { payout_note: note } = withdraw.payoutOptions(await ctx.loadMerchant(req));
+    return { ok: true, withdrawals: rows, payout_note: note };
   });
 
+  // The payee I gave last, per method that needs one (the form fills them in).
+  app.get('/api/me/payee', auth, async (req) => {
+    const rows = await db.query(`SELECT DISTINCT ON (method) method, payee FROM withdrawals WHERE merchant_id = $1 AND user_id = $2
+                                 AND payee IS NOT NULL ORDER BY method, withdrawal_id DESC`, [req.merchant.merchant_id, req.userId]);
+    const out = { bank: null, alipay: null };
+    for (const r of rows) out[r.method] = r.payee;
+    return { ok: true, payee: out };
+  });
+
+  const PAYEE = { type: 'object', maxProperties: 3, additionalProperties: { type: 'string', maxLength: 200 } };
   app.post('/api/me/withdrawals', {
     ...auth,
-    schema: body({ amount_fen: { ...AMOUNT, minimum: 1 }, method: { type: 'string', enum: ['red_packet', 'wechat_transfer', 'bank', 'alipay', 'shop_balance'] }, idem_key: IDEM_KEY }),
+    schema: body({ amount_fen: { ...AMOUNT, minimum: 1 }, method: { type: 'string', enum: ['red_packet', 'wechat_transfer', 'bank', 'alipay', 'shop_balance'] }, idem_key: IDEM_KEY,
+      payee: PAYEE }, ['amount_fen', 'method', 'idem_key']),
   }, async (req) => {
     const m = req.merchant.merchant_id;
     const now = clock();
