@@ -45,6 +45,9 @@
       errors = errors.map((e) => (e.code === 'E_ROLE' && !e.roles && data.roles ? { ...e, roles: data.roles } : e));
       if (res.status === 429) errors = errors.map((e) => (e.code === 'E_RATE_LIMIT' || !L.CODES[e.code] ? { ...e, code: 'E_RATE_LIMIT' } : e));
       const err = new ApiError(res.status, errors);
+      // 429: how long to wait, in seconds (the Retry-After header), when the server says so.
+      const wait = Number(res.headers.get('retry-after'));
+      if (res.status === 429 && Number.isInteger(wait) && wait > 0) err.retryAfter = wait;
       // A CSRF token that is not this session's (signed in again in another tab: the cookie is the
       // new session's): nothing was written; take the session's token and send once more.
       if (res.status === 403 && err.code === 'E_CSRF' && !retried && url !== '/api/console/me') {

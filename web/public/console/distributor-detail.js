@@ -25,7 +25,10 @@
   function refusalText(err, role) {
     const p = (err && err.errors && err.errors[0]) || {};
     const why = (p.message_zh && /[\u4e00-\u9fff]/.test(p.message_zh) ? p.message_zh : '') || decisionText(p.decision || (err && err.decision), role);
-    return why ? `${L.messageOf(p)}：${why}` : err.message;
+    if (!why) return err.message;
+    // The engine's sentence already says what and why ("…会形成循环。"); the code's words only lead it when they add something.
+    const lead = L.messageOf(p);
+    return lead === L.GENERIC || why.includes(lead.replace(/。$/, '')) ? why : `${lead}：${why}`;
   }
 
   parts['distributor-detail'] = {

@@ -70,8 +70,8 @@
 
   <el-card shadow="never" class="card">
     <el-form class="filters" :inline="!store.phone" label-position="top" @submit.prevent="search">
-      <el-form-item label="搜索" class="filter-q-item">
-        <el-input v-model="filters.q" clearable placeholder="姓名、手机号或编号" class="filter-q" data-field="q" @clear="search">
+      <el-form-item label="搜索" class="filter-q-item" data-field="q">
+        <el-input v-model="filters.q" clearable placeholder="姓名、手机号或编号" class="filter-q" @clear="search">
           <template #prefix><el-icon><Search /></el-icon></template>
         </el-input>
       </el-form-item>

@@ -117,6 +117,9 @@
     E_INVITER_CYCLE: '邀请关系不能形成循环',
     E_SELF_INVITER: '推广员不能是自己的邀请人',
     E_DISTRIBUTOR_STATE: '推广员状态已变化，请刷新后查看',
+    E_INVITER_REFUSED_CYCLE: '邀请关系不能形成循环',
+    E_INVITER_REFUSED_SELF: '推广员不能是自己的邀请人',
+    E_INVITER_REFUSED_FIXED: '邀请人已确定，不能再修改',
   };
   const FIELD_MESSAGES = {
     'E_REQUIRED login': '请输入登录名',

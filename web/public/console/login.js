@@ -45,7 +45,7 @@
           this.$emit('signed-in', me);
         } catch (e) {
           if (e.status === 429 || e.code === 'E_RATE_LIMIT') {
-            this.general = '登录尝试次数过多，请等 1 分钟后再试';
+            this.general = e.retryAfter ? `登录尝试次数过多，请 ${e.retryAfter} 秒后再试` : '登录尝试次数过多，请等 1 分钟后再试';
           } else {
             const { fields, general } = L.split(e, ['login', 'password']);
             // E_LOGIN: the same words whether the login is unknown or the password wrong.

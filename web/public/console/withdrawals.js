@@ -18,7 +18,7 @@
     data() {
       return {
         store: api.store, L, kit,
-        filters: { status: 'requested', method: '', user_id: '', range: null, from: '', to: '' },
+        filters: { status: '', method: '', user_id: '', range: null, from: '', to: '' },
         fieldErrors: { user_id: '', range: '' },
         rows: [], next: null, loading: false, more: false, error: '', busy: {}, selected: [], bulkBusy: false, bulkResult: null,
         reject: { open: false, row: null }, confirm: { open: false, row: null },
