@@ -14,6 +14,7 @@ DEBIAN_PACKAGES=(
   chromium                       # headless browser tests (driven by playwright-core from npm)
   fonts-wqy-microhei             # a CJK font, so posters in headless Chromium show Chinese text
   postgresql                     # the real-server half of the storage tests
+  openssl                        # the WeChat stand-in makes its CA, TLS and merchant certificates (standin/wechat)
   nodejs npm
 )
 
