@@ -149,13 +149,15 @@
           if ([...String(f.tag).trim()].length > 32) errors.tag = '标签最多 32 个字'; else conditions.tag = String(f.tag).trim();
         }
         this.errors = errors;
+        const image = f.recruit_image.trim();
+        if (image && !/^(https?:\/\/|\/)\S*$/.test(image)) errors.recruit_image = '请输入以 https:// 或 / 开头的图片地址';
         if (Object.keys(errors).length) return;
         this.busy = true;
         this.error = '';
         try {
           const r = await api.put('/api/merchant/settings/application', {
             role_name: role, approval: f.approval, conditions, notice: f.notice.trim(),
-            recruit: { title: f.recruit_title.trim(), text: f.recruit_text.trim(), image_url: f.recruit_image.trim() },
+            recruit: { title: f.recruit_title.trim(), text: f.recruit_text.trim(), image_url: f.recruit_image.trim() || null },
           });
           this.fill(r);
           kit.ok('申请设置已保存');
@@ -177,12 +179,12 @@
   const FEE_ALIASES = {
     'settings.fee.rate_bp': 'fee_rate', 'settings.fee.min_fen': 'fee_min', 'settings.fee.max_fen': 'fee_max', 'settings.fee': 'fee_rate',
     'settings.threshold_fen': 'threshold', 'settings.min_fen': 'min', 'settings.max_fen': 'max', 'settings.methods': 'methods',
-    'settings.period': 'period', 'settings.max_per_period': 'max_per_period', payout_note: 'payout_note', 'settings.payout_note': 'payout_note',
+    'settings.period': 'period', auto_payout: 'auto_payout', 'settings.max_per_period': 'max_per_period', payout_note: 'payout_note', 'settings.payout_note': 'payout_note',
   };
   parts['withdrawal-settings'] = {
     data: () => ({
       L, loaded: false, busy: false, error: '', errors: {}, warnings: [],
-      form: { methods: [], threshold: '', min: '', max: '', period: 'day', max_per_period: '5', fee_rate: '', fee_min: '', fee_max: '', payout_note: '' },
+      form: { methods: [], auto_payout: [], threshold: '', min: '', max: '', period: 'day', max_per_period: '5', fee_rate: '', fee_min: '', fee_max: '', payout_note: '' },
     }),
     computed: { canEdit() { return api.can('money'); } },
     template: `
@@ -194,6 +196,13 @@
       <el-checkbox v-for="(t, k) in L.WITHDRAWAL_METHODS" :key="k" :value="k" :data-method="k">{{ t }}</el-checkbox>
     </el-checkbox-group>
     <div class="muted small hint">银行卡、支付宝需商家线下打款后在“提现”中确认已打款。</div>
+  </el-form-item>
+  <el-form-item label="无需审核、自动打款" :error="errors.auto_payout" data-field="auto_payout">
+    <el-checkbox-group v-model="form.auto_payout" :disabled="!canEdit">
+      <el-checkbox value="red_packet" data-auto="red_packet">微信红包</el-checkbox>
+      <el-checkbox value="wechat_transfer" data-auto="wechat_transfer">微信零钱</el-checkbox>
+    </el-checkbox-group>
+    <div class="muted small hint">勾选后推广员申请即自动发放（在微信的单笔与单日限额内）；不勾选则在“提现”中审核通过后发放。</div>
   </el-form-item>
   <div class="form-grid">
     <el-form-item label="提现门槛（元）" :error="errors.threshold" data-field="threshold">
@@ -237,7 +246,7 @@
         const s = r.settings || {};
         const fee = s.fee || {};
         this.form = {
-          methods: (s.methods || []).slice(), threshold: yuanInput(s.threshold_fen, s.threshold_text), min: yuanInput(s.min_fen, s.min_text),
+          methods: (s.methods || []).slice(), auto_payout: (r.auto_payout || []).slice(), threshold: yuanInput(s.threshold_fen, s.threshold_text), min: yuanInput(s.min_fen, s.min_text),
           max: yuanInput(s.max_fen, s.max_text), period: s.period || 'day', max_per_period: s.max_per_period == null ? '' : String(s.max_per_period),
           fee_rate: fee.rate_bp ? kit.bp(fee.rate_bp).replace('%', '') : '', fee_min: fee.min_fen ? yuanInput(fee.min_fen, fee.min_text) : '',
           fee_max: fee.max_fen == null ? '' : yuanInput(fee.max_fen, fee.max_text),
@@ -277,8 +286,8 @@
         this.busy = true;
         this.error = '';
         try {
-          const r = await api.put('/api/merchant/settings/withdrawal', { settings, payout_note: f.payout_note.trim() });
-          this.fill({ payout_note: f.payout_note.trim(), ...r });
+          const r = await api.put('/api/merchant/settings/withdrawal', { settings, payout_note: f.payout_note.trim(), auto_payout: f.auto_payout });
+          this.fill({ payout_note: f.payout_note.trim(), auto_payout: f.auto_payout, ...r });
           kit.ok('提现设置已保存');
         } catch (e) {
           const { fields, general } = L.split(e, [], FEE_ALIASES);
@@ -475,7 +484,7 @@
         this.busy = true;
         this.error = '';
         try {
-          await api.put('/api/merchant/settings/poster', { background_url: url, copy: this.form.copy.trim() });
+          await api.put('/api/merchant/settings/poster', { background_url: url || null, copy: this.form.copy.trim() });
           kit.ok('海报设置已保存');
         } catch (e) {
           const { fields, general } = L.split(e, ['background_url', 'copy']);
@@ -572,7 +581,10 @@
         d.busy = true;
         d.error = '';
         try {
-          await api.put(`/api/merchant/products/${encodeURIComponent(id)}`, { name: f.name.trim(), price_fen: price.fen, cost_fen: cost.fen, image_url: url, show_commission: f.show_commission });
+          const body = { name: f.name.trim(), price_fen: price.fen, show_commission: f.show_commission };
+          if (cost.fen !== null) body.cost_fen = cost.fen; // left empty: no cost price (no cost protection)
+          if (url) body.image_url = url;
+          await api.put(`/api/merchant/products/${encodeURIComponent(id)}`, body);
           kit.ok('商品已保存');
           d.open = false;
           await this.load();

@@ -311,9 +311,8 @@
         n.busy = true;
         n.error = '';
         try {
-          const body = { payout_note: n.text.trim() };
-          if (n.settings) body.settings = n.settings;
-          const r = await api.put('/api/merchant/settings/withdrawal', body);
+          // Only the note: the server keeps the stored withdrawal settings as they are.
+          const r = await api.put('/api/merchant/settings/withdrawal', { payout_note: n.text.trim() });
           const saved = r.payout_note !== undefined ? r.payout_note : n.text.trim();
           n.text = saved || '';
           n.saved = n.text;
