@@ -83,5 +83,14 @@ module.exports = async function staticRoutes(app, { dist }) {
   app.get('/', (req, reply) => send(req, reply, path.join(pub, 'index.html')));
   app.get('/engine/*', (req, reply) => send(req, reply, inside(dist, req.params['*'])));
   app.get('/lib/:name', (req, reply) => send(req, reply, LIBS[req.params.name] ? LIBS[req.params.name]() : null));
-  app.get('/*', (req, reply) => send(req, reply, inside(pub, req.params['*'])));
+  app.get('/*', (req, reply) => {
+    const file = inside(pub, req.params['*']);
+    // A folder is its index.html (/console/ is the console), reached with its slash so that the
+    // page's relative addresses resolve inside it.
+    if (file && fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+      if (!req.url.split('?')[0].endsWith('/')) return reply.redirect(req.url.replace(/^([^?]*)/, '$1/'), 301);
+      return send(req, reply, path.join(file, 'index.html'));
+    }
+    return send(req, reply, file);
+  });
 };

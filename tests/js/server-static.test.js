@@ -29,6 +29,12 @@ test('static files: brotli, gzip or plain by accept-encoding; nothing outside th
   assert.ok(plain.rawPayload.equals(wasm));
   const page = await get('/', 'br');
   assert.match(zlib.brotliDecompressSync(page.rawPayload).toString('utf8'), /<html/i);
+  // A folder is its index.html, reached with its slash (the console's relative addresses).
+  const consolePage = await get('/console/?return=%2Feditor.html');
+  assert.equal(consolePage.statusCode, 200);
+  assert.match(consolePage.body, /商家后台/);
+  const noSlash = await get('/console?x=1');
+  assert.deepEqual([noSlash.statusCode, noSlash.headers.location], [301, '/console/?x=1']);
   for (const url of ['/engine/../server.js', '/engine/%2e%2e/app.js', '/../package.json', '/nope.html', '/lib/other.js']) {
     assert.equal((await get(url, 'br')).statusCode, 404, url);
   }
