@@ -149,6 +149,8 @@ export interface Engine {
   limits(): EngineLimits;
   // The verbs this module has (src/api/entry_points.h); each is a method of this object.
   entryPoints(): string[];
+  // Every reason code an attribution decision can carry (stable; explainZh has a sentence for each).
+  attributionReasons(): { ok: true; reasons: string[] };
   call(name: string, request: object): { ok: boolean; errors?: Problem[]; [k: string]: unknown };
   validateProgram(program: Program): { ok: true; rules_version: string; normalized: object;
     max_rate_sum_bp: number; warnings: Problem[] };

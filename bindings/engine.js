@@ -32,6 +32,8 @@
     // The engine's limits (chain depth, grades, footer buttons, ...), for pages and servers that
     // would otherwise copy the numbers.
     limits: () => ({}),
+    // Every reason code an attribution decision can carry (explainZh has a sentence for each).
+    attributionReasons: () => ({}),
     validateProgram: (program) => ({ program }),
     previewOrder: (program, order) => ({ program, order }),
     previewBatch: (program, orders) => ({ program, orders }),

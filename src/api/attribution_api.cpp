@@ -232,6 +232,19 @@ std::string PreviewModeSwitch(const std::string& text) {
   return DumpJson(r);
 }
 
+std::string AttributionReasonCodes(const std::string& text) {
+  Problems problems;
+  Request req;
+  if (!OpenRequest(text, {}, req, problems)) return Fail(problems);
+  Reader(req.root, "", problems).Finish();
+  if (!problems.empty()) return Fail(problems);
+  JsonWriter w;
+  w.Obj().FieldBool("ok", true).Key("reasons").Arr();
+  for (const char* r : AttributionReasons()) w.Str(r);
+  w.End().End();
+  return std::move(w.Text());
+}
+
 std::string GradeStatus(const std::string& text) {
   Problems problems;
   Request req;

@@ -17,6 +17,9 @@ std::string AttributeOrder(const std::string& request);
 // {settings, state?, at_ms, to?} -> would a switch now be allowed, when it takes effect, when the
 // next one may be requested.
 std::string PreviewModeSwitch(const std::string& request);
+// {} -> every reason code a decision can carry (AttributionReasons), for tests and pages that
+// must have a sentence for each.
+std::string AttributionReasonCodes(const std::string& request);
 // {program, grade?, manual?, stats} -> the grade now and the progress to the next one.
 std::string GradeStatus(const std::string& request);
 

@@ -41,4 +41,5 @@
   X(withdrawal, withdrawalSettings, WithdrawalSettings)    \
   X(withdrawal, previewWithdrawal, PreviewWithdrawal)      \
   X(application, evaluateApplication, EvaluateApplication) \
-  X(commission, limits, Limits)
+  X(commission, limits, Limits)                            \
+  X(attribution, attributionReasons, AttributionReasonCodes)
