@@ -110,8 +110,8 @@ module.exports = function attribution(ctx) {
     if (!record) return record;
     const known = new Set(distributors.map((d) => d.id));
     const view = { ...record };
-    if (view.binding && !known.has(view.binding.distributor_id)) delete view.binding;
-    if (view.share && !known.has(view.share.sharer_id)) delete view.share;
+    if (view.binding && !known.has(view.binding.distributor_id)) view.binding = null;
+    if (view.share && !known.has(view.share.sharer_id)) view.share = null;
     return view;
   }
 

@@ -4,6 +4,7 @@
 // preview (one plan, web/settle.js), 发货, completing one or many, and the shop's order settings
 // (automatic completion). Registered by merchant.js, under its authentication.
 'use strict';
+const grades = require('../grades');
 const settle = require('../settle');
 const { withMoneyTexts } = require('../ledger');
 const { formatCst, explainZh } = require('../../bindings/engine');
@@ -225,6 +226,7 @@ module.exports = async function merchantOrderRoutes(app, { ctx }) {
   }, async (req) => {
     const r = await ctx.tx((q) => settle.refund(q, engine, programs, req.merchant.merchant_id, Number(req.params.order_id),
       req.body.item_index || 0, req.body.amount_fen, req.body.idem_key, clock()));
+    await grades.afterOrder(ctx, req.merchant.merchant_id, Number(req.params.order_id), clock());
     return { ok: true, ...refundTexts({ ...r, lines: r.lines.map((l) => ({ ...l })) }) };
   });
 
@@ -238,6 +240,7 @@ module.exports = async function merchantOrderRoutes(app, { ctx }) {
 
   app.post('/api/merchant/orders/:order_id/complete', { schema: orderParams }, async (req) => {
     const o = await ctx.tx((q) => settle.complete(q, programs, req.merchant.merchant_id, Number(req.params.order_id), clock()));
+    await grades.afterOrder(ctx, req.merchant.merchant_id, Number(req.params.order_id), clock());
     return { ok: true, order_id: Number(o.order_id), status: o.status };
   });
 
@@ -252,6 +255,7 @@ module.exports = async function merchantOrderRoutes(app, { ctx }) {
     for (const id of req.body.order_ids) {
       try {
         await ctx.tx((q) => settle.complete(q, programs, m, id, clock()));
+        await grades.afterOrder(ctx, m, id, clock());
         done.push(id);
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;

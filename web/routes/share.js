@@ -2,6 +2,7 @@
 // and attributed, or not, with the reason (a bad or expired token counts as unattributed).
 'use strict';
 const { ApiError, bad, notFound } = require('../errors');
+const grades = require('../grades');
 
 module.exports = async function shareRoutes(app, { ctx }) {
   const { db, engine, clock, signer, programs } = ctx;
@@ -71,6 +72,8 @@ module.exports = async function shareRoutes(app, { ctx }) {
         [m, programId, req.userId, r.sharer, r.outcome, now]);
       return r;
     });
+    // A customer bound counts toward the distributor's grade (web/grades.js), after the commit.
+    if (seen.decision && p.kind === 'distribution') await grades.afterPeople(ctx, m, programId, [seen.sharer], now);
     return { ok: true, attributed: seen.sharer != null, sharer_id: seen.sharer, reason: seen.outcome, decision: seen.decision };
   });
 };

@@ -233,7 +233,7 @@ module.exports = async function userRoutes(app, { ctx }) {
     const merchant = await ctx.loadMerchant(req);
     const p = await programs.load(db.query, m, Number(req.query.program_id));
     if (p.status === 'draft') throw notFound('program', 'program_id');
-    const [d] = await db.query(`SELECT program_id, user_id, status, grade, inviter_id, created_ms FROM distributors
+    const [d] = await db.query(`SELECT program_id, user_id, status, grade, inviter_id, created_ms, reject_reason, decided_ms FROM distributors
                                 WHERE merchant_id = $1 AND program_id = $2 AND user_id = $3`, [m, p.program_id, req.userId]);
     const settings = application.settingsOf(merchant);
     const grades = p.config.grades || [];
@@ -242,7 +242,7 @@ module.exports = async function userRoutes(app, { ctx }) {
       const grade = grades.find((g) => g.id === d.grade) || (d.grade ? null : grades[0]) || null;
       distributor = { program_id: Number(d.program_id), status: d.status, grade: grade ? grade.id : (d.grade || null),
         grade_name: grade ? grade.name || grade.id : null, inviter_id: d.inviter_id == null ? null : Number(d.inviter_id),
-        created_ms: Number(d.created_ms), stats: await gradeBook.stats(db.query, m, p.program_id, req.userId) };
+        created_ms: Number(d.created_ms), reject_reason: d.reject_reason || null, decided_ms: d.decided_ms == null ? null : Number(d.decided_ms), stats: await gradeBook.stats(db.query, m, p.program_id, req.userId) };
     }
     return { ok: true, role_name: merchant.role_name, distributor,
       application: { approval: settings.approval, conditions: settings.conditions,
