@@ -116,7 +116,7 @@
           <div class="card-row-title">
             <div class="program-title">{{ kit.who(row.name, row.user_id) }}</div>
             <div class="muted small">{{ programName(row.program_id) }}<span v-if="row.phone_masked"> · {{ row.phone_masked }}</span></div>
-            <div class="muted small">{{ gradeText(row) }}<span v-if="groupText(row)"> · {{ groupText(row) }}</span><span v-if="row.inviter_id"> · 邀请人 {{ kit.who(row.inviter_name, row.inviter_id) }}</span></div>
+            <div v-if="cardLine(row)" class="muted small">{{ cardLine(row) }}</div>
           </div>
           <el-tag disable-transitions size="small" :type="L.DISTRIBUTOR_STATUS_TAG[row.status] || 'info'" data-role="status">{{ statusText(row) }}</el-tag>
         </div>
@@ -166,6 +166,9 @@
       },
       statusText(row) { return row.status_text || L.label(L.DISTRIBUTOR_STATUS, row.status); },
       gradeText(row) { return row.grade_name || row.grade || '—'; },
+      cardLine(row) {
+        return [row.grade_name, this.groupText(row), row.inviter_id ? `邀请人 ${kit.who(row.inviter_name, row.inviter_id)}` : ''].filter(Boolean).join(' · ');
+      },
       groupText(row) { return (row.group_ids || []).map((g) => this.groupNames[String(g)]).filter(Boolean).join('、'); },
       async loadPrograms() {
         try { this.programs = (await api.get('/api/merchant/programs', { kind: 'distribution' })).programs || []; } catch (e) { /* the filter lists none */ }

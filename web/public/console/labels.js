@@ -150,7 +150,7 @@
     'E_RANGE share_window_hours': '分享有效期须在 1 至 8760 小时之间',
     'E_RANGE rate_bp': '手续费比例须在 0 至 50% 之间',
     'E_NEGATIVE min_spent_fen': '金额不能为负数',
-    'E_RANGE min_fen': '单笔最低金额须在允许范围内，且不高于单笔最高金额',
+    'E_RANGE min_fen': '最低金额不能高于最高金额',
     'E_RANGE max_fen': '单笔最高金额超出允许的范围',
     'E_RANGE threshold_fen': '提现门槛超出允许的范围',
     'E_RANGE max_per_period': '次数超出允许的范围',
