@@ -9,24 +9,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const ExcelJS = require('exceljs');
 const { harness } = require('./server-harness');
+const { parse } = require('./csv-parse');
 const ledger = require('../../web/ledger');
-
-// RFC 4180: quoted fields, "" inside quotes, CRLF between records.
-function parse(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += c;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
 
 const DB = process.env.PG_TEST_URL ? ['pglite', 'postgres'] : ['pglite'];
 const codeOf = (r) => r.body.errors && r.body.errors[0].code;
@@ -200,5 +184,3 @@ for (const kind of DB) {
     await h.close();
   });
 }
-
-module.exports = { parse };
