@@ -350,8 +350,13 @@ for (const db of DATABASES) {
         await inputs.nth(1).fill(cstDay(0));
         await inputs.nth(1).press('Enter');
       } else {
-        await page.locator('.stats [data-field="range"] .date-pair .el-date-editor').first().click();
-        await page.locator('.el-picker-panel:visible .el-date-table td.today').click();
+        // A phone has two pickers: the start day picked in its panel (the last day of the month
+        // it shows, the start's month: never after today).
+        await page.locator('.stats [data-field="range"] .date-pair input').first().click();
+        const day = page.locator('.el-date-table td.available:not(.next-month):not(.prev-month):visible').last();
+        await day.waitFor();
+        await day.click();
+        await page.waitForFunction(() => !document.querySelector('.el-date-table td.available:not(.next-month)') || ![...document.querySelectorAll('.el-picker-panel')].some((p) => p.offsetParent));
       }
       await page.click('[data-action="load-stats"]');
       await page.waitForFunction(() => /¥/.test(document.querySelector('[data-role="sales"]').textContent)
@@ -401,7 +406,7 @@ for (const db of DATABASES) {
       const refusedAt = (await page.locator('[data-form="withdrawal"] .el-form-item__error').allTextContents()).filter((x) => x.trim());
       const general = await page.locator('[data-form="withdrawal"] [data-role="withdrawal-error"]').allTextContents();
       assert.ok(refusedAt.length >= 1 && refusedAt.every((s) => /[\u4e00-\u9fff]/.test(s)), `the engine's refusal at a field: ${refusedAt} / ${general}`);
-      assert.match(await fieldError(page, '[data-form="withdrawal"]', 'min').textContent(), /最低.*不高于.*最高/);
+      assert.match(await fieldError(page, '[data-form="withdrawal"]', 'min').textContent(), /最低金额不能高于最高金额/);
       await shot(page, `${pre}-settings-withdrawal`);
       await page.click('[data-section="attribution"]');
       await page.locator('[data-role="switch-text"]').waitFor();
@@ -409,6 +414,30 @@ for (const db of DATABASES) {
       await shot(page, `${pre}-settings-attribution`);
 
       // An operator sees no 提现 actions.
+      // 运营: 提现 is not theirs (the screen says who may), nor saving 提现设置; the server still
+      // decides, in the role's words.
+      const staff = await server.merchant('POST', '/api/merchant/staff', { login: 'yunying1', name: '小运', role: 'operator', password: 'operator-pass-1' });
+      assert.equal(staff.status, 200, JSON.stringify(staff.body));
+      await page.click('[data-action="logout"]');
+      await page.waitForSelector('.login-card');
+      await page.fill('input[name="login"]', 'yunying1');
+      await page.fill('input[name="password"]', 'operator-pass-1');
+      await page.click('[data-action="login"]');
+      await page.waitForSelector('.shell');
+      await go(page, phone, 'withdrawals');
+      await page.locator('.withdrawals', { hasText: '提现审核需要“财务”或“店主”权限' }).waitFor();
+      assert.equal(await page.locator('[data-approve], [data-table="withdrawals"]').count(), 0);
+      const refused = await page.evaluate((id) => window.ConsoleApi.post(`/api/merchant/withdrawals/${id}/approve`, {}).then(() => 'done', (e) => e.message), ids.alipay);
+      assert.equal(refused, '需要“财务”或“店主”权限');
+      await go(page, phone, 'distributors');
+      await page.locator('[data-table="distributors"] [data-distributor]').first().waitFor();
+      assert.equal(await page.locator('[data-action="groups"]').count(), 1, '运营 manages groups');
+      await go(page, phone, 'settings');
+      await page.click('.el-tabs__item:has-text("分销设置")');
+      await page.click('[data-section="withdrawal"]');
+      await page.locator('[data-form="withdrawal"]', { hasText: '修改提现设置需要“财务”或“店主”权限' }).waitFor();
+      assert.equal(await page.locator('[data-action="save-withdrawal"]').count(), 0);
+      await shot(page, `${pre}-operator-settings`);
       assert.deepEqual(errors, []);
       await ctx.close();
     });
