@@ -38,6 +38,8 @@
     E_RATE_LIMIT: '尝试次数过多，请等 1 分钟后再试', E_STATE: '当前状态下不能执行此操作，请刷新后查看',
     E_PASSWORD_REQUIRED: '已开启活动密码，请先设置活动密码再发布', E_DUPLICATE: '已存在，请换一个',
     E_STOCK: '减少的数量不能超过未售出的库存', E_KIND: '该方案类型不支持此操作',
+    // Withdrawals and distributors (issue 13).
+    E_PAYEE: '收款账户信息不正确，请检查后重新填写', E_FROZEN: '您的推广员资格已被冻结，暂不能提现',
   };
   function zh(problem) {
     const m = root.ShareEngine ? root.ShareEngine.messageZh(problem) : problem.message;

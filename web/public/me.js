@@ -119,7 +119,9 @@
 
   // Withdrawals: methods, limits and frequency from the merchant's settings, texts from the engine.
   async function loadWithdraw() {
-    const [w, list] = await Promise.all([api('GET', '/api/me/wallet'), api('GET', '/api/me/withdrawals')]);
+    const [w, list, payee] = await Promise.all([api('GET', '/api/me/wallet'), api('GET', '/api/me/withdrawals'),
+      api('GET', '/api/me/payee').catch(() => ({ payee: {} }))]);
+    me.payee = payee.payee || {};
     me.wallet = w.wallet;
     me.settings = w.settings;
     renderWallet();
@@ -138,6 +140,10 @@
     // What each channel already carried (withdrawals not rejected): the engine's day cap and period count.
     me.history = list.withdrawals.filter((x) => x.status !== 'rejected').slice(0, 1000)
       .map((x) => ({ created_ms: Number(x.created_ms), method: x.method, net_fen: Number(x.net_fen != null ? x.net_fen : x.amount_fen) }));
+    // 打款说明: the merchant's words on how and when manual payouts are made.
+    $('#payout-note').hidden = !list.payout_note;
+    $('#payout-note').textContent = list.payout_note ? `打款说明：${list.payout_note}` : '';
+    showPayee();
     previewWithdraw();
     const texts = App.money(me.engine, list.withdrawals.map((x) => x.amount_fen));
     $('#withdrawals').innerHTML = list.withdrawals.length ? list.withdrawals.map((x, i) => {
@@ -147,7 +153,8 @@
       return `<div class="row" data-withdrawal="${x.withdrawal_id}" data-status="${x.status}">
         <span>${METHOD_ZH[x.method] || x.method}<br><small class="muted">${esc(App.cst(x.created_ms))}${queued ? ` · ${esc(App.cst(x.payout.queued_until_ms))} 发放` : ''}${manual ? ' · 等待商家打款' : ''}</small></span>
         <span><span class="money">${texts[i]}</span> <span class="pill ${x.status === 'paid' ? 'green' : x.status === 'rejected' ? 'grey' : 'orange'}">${waiting ? '待确认收款' : W_STATUS[x.status] || x.status}</span>
-        ${waiting ? `<button class="btn small" data-confirm="${x.withdrawal_id}" data-text="${texts[i]}">确认收款</button>` : ''}</span></div>`;
+        ${waiting ? `<button class="btn small" data-confirm="${x.withdrawal_id}" data-text="${texts[i]}">确认收款</button>` : ''}</span>
+        ${x.status === 'rejected' && x.reject_reason ? `<small class="error reject-reason" data-reason="${x.withdrawal_id}">驳回原因：${esc(x.reject_reason)}（金额已退回）</small>` : ''}</div>`;
     }).join('') : '<p class="muted">还没有提现记录</p>';
   }
 
@@ -183,6 +190,29 @@
       ? `${p.fee_fen > 0 ? `手续费 ${esc(p.fee_text)}` : '免手续费'}，实际到账 <b class="money">${esc(p.net_text)}</b>${when}${confirm}` : '');
   }
 
+  // The payee a bank or Alipay withdrawal is paid to: shown for those methods, filled in with the
+  // last one used; the server checks it (E_PAYEE at payee.<field>).
+  const PAYEE_FIELDS = { bank: ['name', 'bank', 'card_no'], alipay: ['name', 'account'] };
+  const PAYEE_ZH = { name: '请填写收款人姓名', bank: '请填写开户银行', card_no: '银行卡号为 12–19 位数字', account: '请填写支付宝绑定的手机号或邮箱' };
+  function showPayee() {
+    const method = ($('input[name=method]:checked') || {}).value;
+    const fields = PAYEE_FIELDS[method];
+    $('#payee').hidden = !fields;
+    if (!fields) return;
+    $$('#payee [data-for]').forEach((el) => { el.style.display = el.dataset.for === method ? '' : 'none'; });
+    const last = (me.payee || {})[method] || {};
+    for (const f of fields) {
+      const input = $(`#p-${f}`);
+      if (!input.value && last[f]) input.value = last[f];
+    }
+  }
+  function clearPayeeErrors() {
+    for (const f of ['name', 'bank', 'card_no', 'account']) {
+      $(`#p-${f}-error`).textContent = '';
+      $(`#p-${f}`).parentElement.classList.remove('bad');
+    }
+  }
+
   let withdrawKey = idem('withdraw');
   async function submitWithdraw(ev) {
     ev.preventDefault();
@@ -195,9 +225,12 @@
       return;
     }
     const method = ($('input[name=method]:checked') || {}).value;
+    clearPayeeErrors();
+    const req = { amount_fen: fen, method, idem_key: withdrawKey };
+    if (PAYEE_FIELDS[method]) req.payee = Object.fromEntries(PAYEE_FIELDS[method].map((f) => [f, $(`#p-${f}`).value.trim()]));
     $('#w-submit').disabled = true;
     try {
-      await api('POST', '/api/me/withdrawals', { amount_fen: fen, method, idem_key: withdrawKey });
+      await api('POST', '/api/me/withdrawals', req);
       withdrawKey = idem('withdraw'); // the next request is a new one; a retry of this one reuses the key
       $('#w-amount').value = '';
       $('#w-preview').textContent = '';
@@ -205,7 +238,16 @@
       await Promise.all([loadWithdraw(), loadCommissions()]);
     } catch (err) {
       if ((err.errors || []).some((e) => e.path === 'amount_fen')) $('#w-amount').parentElement.classList.add('bad');
-      $('#w-amount-error').textContent = err.message;
+      const payeeErr = (err.errors || []).find((e) => e.code === 'E_PAYEE' && /^payee\./.test(e.path));
+      if (payeeErr) {
+        const f = payeeErr.path.slice(6);
+        if ($(`#p-${f}-error`)) {
+          $(`#p-${f}-error`).textContent = PAYEE_ZH[f] || err.message;
+          $(`#p-${f}`).parentElement.classList.add('bad');
+        }
+      } else {
+        $('#w-amount-error').textContent = err.message;
+      }
       $('#w-preview').textContent = '';
       if (err.status >= 400 && err.status < 500) withdrawKey = idem('withdraw');
     } finally {
@@ -328,8 +370,12 @@
   }
   function showApplied(d) {
     $('#apply-unmet').hidden = true;
-    $('#apply-title').textContent = d.status === 'approved' ? `您已是${me.role}` : d.status === 'pending' ? '申请审核中' : '申请未通过';
-    $('#apply-text').textContent = d.inviter_id != null ? `邀请人：用户 ${d.inviter_id}（邀请人确定后不会变更）` : '去活动页分享商品，好友购买后您将获得佣金。';
+    const TITLE = { approved: `您已是${me.role}`, pending: '申请审核中', rejected: '申请未通过', frozen: `${me.role}资格已冻结`, revoked: `${me.role}资格已撤销` };
+    $('#apply-title').textContent = TITLE[d.status] || '申请未通过';
+    $('#apply-text').textContent = d.status === 'rejected' ? (d.reject_reason ? `未通过原因：${d.reject_reason}` : '商家未通过您的申请。')
+      : d.status === 'frozen' ? '冻结期间不产生新的佣金，也不能提现；已获得的佣金保留。如有疑问请联系商家。'
+        : d.status === 'revoked' ? '您已不再是本活动的' + me.role + '，已获得的佣金保留。'
+          : d.inviter_id != null ? `邀请人：用户 ${d.inviter_id}（邀请人确定后不会变更）` : '去活动页分享商品，好友购买后您将获得佣金。';
     $('#apply').hidden = true;
     document.body.dataset.distributor = d.status;
   }
@@ -358,6 +404,7 @@
   $('#withdraw-form').onsubmit = submitWithdraw;
   $('#w-amount').addEventListener('input', scheduleWithdrawPreview);
   $('#methods').addEventListener('change', scheduleWithdrawPreview);
+  $('#methods').addEventListener('change', showPayee);
   $('#w-all').onclick = () => {
     $('#w-amount').value = App.money(me.engine, [Number($('#w-all').dataset.fen)])[0].replace('¥', '');
     previewWithdraw();
