@@ -177,8 +177,8 @@ for (const db of DATABASES) {
       await page.waitForFunction(() => !document.querySelector('[data-table="pending"] [data-applicant="502"]'));
       const list502 = (await server.merchant('GET', `/api/merchant/distributors?program_id=${PROGRAM}&status=rejected`)).body.distributors;
       assert.deepEqual(list502.map((d) => [d.user_id, d.reject_reason]), [[502, '资料不完整，请补充手机号后重新申请']]);
-      // (GET /api/me/distributor answers the status; the reason on the applicant's side is the server's part.)
-      assert.equal((await server.user(502, 'GET', `/api/me/distributor?program_id=${PROGRAM}`)).body.distributor.status, 'rejected');
+      const mine502 = (await server.user(502, 'GET', `/api/me/distributor?program_id=${PROGRAM}`)).body.distributor;
+      assert.deepEqual([mine502.status, mine502.reject_reason], ['rejected', '资料不完整，请补充手机号后重新申请'], 'the applicant reads why');
       assert.match(await page.locator('[data-table="distributors"]').innerText(), /已驳回/);
 
       // Search by name: 501 alone.
@@ -339,7 +339,8 @@ for (const db of DATABASES) {
       await page.click('[data-action="save-note"]');
       await page.locator('.el-message--success', { hasText: '打款说明已保存' }).waitFor();
       const wset = (await server.merchant('GET', '/api/merchant/settings/withdrawal')).body;
-      assert.match(JSON.stringify(wset), /每周三统一打款/);
+      assert.equal(wset.payout_note, '每周三统一打款，到账时间以银行为准');
+      assert.equal((await server.user(101, 'GET', '/api/me/withdrawals')).body.payout_note, '每周三统一打款，到账时间以银行为准', 'the distributor reads it');
 
       // 数据: a date range; the chart drawn and the numbers beside it.
       await go(page, phone, 'stats');
