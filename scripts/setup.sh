@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   emscripten                     # brings clang-14, lld and binaryen (3.1.6)
   nlohmann-json3-dev catch2
   clang-14 libclang-rt-14-dev    # libFuzzer + sanitizers for scripts/fuzz.sh
+  clang-format-14                # the C++ format check in scripts/test.sh
   brotli                         # size figures in scripts/bench.sh
   chromium                       # headless browser tests (driven by playwright-core from npm)
   fonts-wqy-microhei             # a CJK font, so posters in headless Chromium show Chinese text
