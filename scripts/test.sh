@@ -37,8 +37,9 @@ step "fuzz smoke (every JSON entry point, a few seconds each)"
 scripts/fuzz.sh 5
 
 step "Node tests: the WASM module, the server on PGlite and on PostgreSQL, the browser tests"
-PG_TEST_URL=$(scripts/pg-start.sh 55432)
+pg_port=${TEST_PG_PORT:-55432}
+PG_TEST_URL=$(scripts/pg-start.sh "$pg_port")
 export PG_TEST_URL
-trap 'scripts/pg-stop.sh 55432' EXIT
+trap 'scripts/pg-stop.sh "$pg_port"' EXIT
 export ENGINE_NATIVE_BIN="$ENGINE_ROOT/build/native/tests/engine-cli"
 node --test --test-concurrency=2 tests/js/
