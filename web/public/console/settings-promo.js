@@ -84,14 +84,14 @@
   <el-form-item label="申请条件（需全部满足）" :error="errors.conditions" data-field="conditions">
     <div class="condition-list">
       <el-checkbox v-model="form.phone_bound" :disabled="!canEdit" data-field="phone_bound">已绑定手机号</el-checkbox>
-      <div class="condition"><span>累计消费满</span>
-        <el-input v-model="form.min_spent" inputmode="decimal" placeholder="不限" class="short-input" :disabled="!canEdit" data-field="min_spent"><template #prefix>¥</template></el-input></div>
+      <div class="condition" data-field="min_spent"><span>累计消费满</span>
+        <el-input v-model="form.min_spent" inputmode="decimal" placeholder="不限" class="short-input" :disabled="!canEdit"><template #prefix>¥</template></el-input></div>
       <div v-if="errors.min_spent" class="field-error">{{ errors.min_spent }}</div>
-      <div class="condition"><span>累计下单满</span>
-        <el-input v-model="form.min_orders" inputmode="numeric" placeholder="不限" class="short-input" :disabled="!canEdit" data-field="min_orders"><template #suffix>单</template></el-input></div>
+      <div class="condition" data-field="min_orders"><span>累计下单满</span>
+        <el-input v-model="form.min_orders" inputmode="numeric" placeholder="不限" class="short-input" :disabled="!canEdit"><template #suffix>单</template></el-input></div>
       <div v-if="errors.min_orders" class="field-error">{{ errors.min_orders }}</div>
-      <div class="condition"><span>指定标签</span>
-        <el-select v-model="form.tag" clearable filterable allow-create placeholder="不限" class="short-input" :disabled="!canEdit" data-field="tag">
+      <div class="condition" data-field="tag"><span>指定标签</span>
+        <el-select v-model="form.tag" clearable filterable allow-create placeholder="不限" class="short-input" :disabled="!canEdit">
           <el-option v-for="t in tags" :key="t" :label="t" :value="t" />
         </el-select></div>
       <div v-if="errors.tag" class="field-error">{{ errors.tag }}</div>
