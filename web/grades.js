@@ -69,6 +69,9 @@ async function afterOrder(ctx, m, orderId, now) {
   try {
     const [o] = await ctx.db.query('SELECT program_id, buyer_id FROM orders WHERE merchant_id = $1 AND order_id = $2', [m, Number(orderId)]);
     if (!o) return [];
+    // Campaigns and programs without grades: nothing to review (the program comes from the cache).
+    const program = await ctx.programs.load(ctx.db.query, m, Number(o.program_id));
+    if (program.kind !== 'distribution' || !(program.config.grades || []).length) return [];
     const ids = (await ctx.db.query(`SELECT DISTINCT beneficiary_id AS id FROM commission_lines WHERE merchant_id = $1 AND order_id = $2 AND level = 1
                                      UNION SELECT bound_id FROM relations WHERE merchant_id = $1 AND program_id = $3 AND customer_id = $4 AND bound_id IS NOT NULL`,
     [m, Number(orderId), o.program_id, o.buyer_id])).map((r) => r.id);
