@@ -127,6 +127,25 @@ for (const kind of DB) {
     await h.close();
   });
 
+  test(`${kind}: an order completed by the sweep (no route of the distributor's ran) upgrades him when his record is read`, async () => {
+    const h = await harness(kind);
+    await h.merchant('PUT', '/api/merchant/settings/shop', { ships: false, auto_complete_days: 1 });
+    const grades = [{ id: 'basic', name: '普通' }, { id: 'gold', name: '金牌', rates_bp: [2000], thresholds: { completed_orders: 1 } }];
+    await h.merchant('POST', '/api/merchant/programs', { program_id: 2, config: { kind: 'distribution', depth: 1, rates_bp: [1000], grades } });
+    await h.merchant('POST', '/api/merchant/programs/2/publish');
+    await h.merchant('PUT', '/api/merchant/products/tea', { name: '茶', price_fen: 10000 });
+    const me = await apply(h, 1);
+    await h.visit(2, 9, 1);
+    await buy(h, 9, 'a');
+    assert.equal((await me('GET', '/api/me/distributor?program_id=2')).body.distributor.grade, 'basic');
+    h.clock.now += 2 * 86400000;
+    assert.equal((await h.merchant('POST', '/api/merchant/release')).body.completed, 1);
+    const d = (await me('GET', '/api/me/distributor?program_id=2')).body.distributor;
+    assert.deepEqual([d.grade, d.stats.completed_orders], ['gold', 1]);
+    assert.deepEqual((await h.merchant('GET', '/api/merchant/distributors/2/1')).body.grade.history.map((x) => [x.to, x.by]), [['gold', 'auto']]);
+    await h.close();
+  });
+
   test(`${kind}: a frozen distributor earns nothing new and cannot withdraw; what he earned stays; unfrozen he earns again`, async () => {
     const h = await harness(kind);
     await shop(h);

@@ -164,9 +164,15 @@ module.exports = async function merchantDistributors(app, { ctx }) {
     };
   }
 
-  app.get('/api/merchant/distributors/:program_id/:user_id', { schema: duParams }, async (req) => ({
-    ok: true, ...(await detail(req.merchant.merchant_id, Number(req.params.program_id), Number(req.params.user_id))),
-  }));
+  // Reviewed as it is read (figures may have changed where no route of ours ran: a WeChat Pay
+  // notification, the completion sweep).
+  app.get('/api/merchant/distributors/:program_id/:user_id', { schema: duParams }, async (req) => {
+    const m = req.merchant.merchant_id;
+    const programId = Number(req.params.program_id);
+    await programOf(m, programId);
+    await grades.afterPeople(ctx, m, programId, [Number(req.params.user_id)], clock());
+    return { ok: true, ...(await detail(m, programId, Number(req.params.user_id))) };
+  });
 
   // A change of status: from one of `from`, to `to`; already `to` answers as it stands (a
   // second click), any other status is 409 E_STATE. `extra(q, d)` runs in the same transaction.

@@ -233,6 +233,10 @@ module.exports = async function userRoutes(app, { ctx }) {
     const merchant = await ctx.loadMerchant(req);
     const p = await programs.load(db.query, m, Number(req.query.program_id));
     if (p.status === 'draft') throw notFound('program', 'program_id');
+    // Figures also change where no route of ours runs after them (a WeChat Pay notification, the
+    // completion sweep): the record is reviewed as it is read, so it never shows a grade it has
+    // outgrown.
+    await gradeBook.afterPeople(ctx, m, p.program_id, [req.userId], clock());
     const [d] = await db.query(`SELECT program_id, user_id, status, grade, inviter_id, created_ms, reject_reason, decided_ms FROM distributors
                                 WHERE merchant_id = $1 AND program_id = $2 AND user_id = $3`, [m, p.program_id, req.userId]);
     const settings = application.settingsOf(merchant);
