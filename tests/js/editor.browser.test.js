@@ -11,7 +11,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, watch, SHOTS } = require('./pages-harness');
+const { startServer, launch, watch, SHOTS, DATABASES } = require('./pages-harness');
 const { engine } = require('./engine-loader');
 
 const LOGIN = { login: 'demo', password: 'demo-owner-2026' };
@@ -50,7 +50,11 @@ const CONFIGS = [
   { id: 2101, name: 'two levels 10 % / 5 %, cost protection', fields: {}, price: 9900, cost: 5000, units: 1,
     sample: { 's.units': '1', 's.paid': '99', 's.cost': '50', 's.refund': '49.5' }, refund: 4950 },
   { id: 2102, name: 'three levels, odd rates, half-up rounding, 3 units',
-    fields: { depth: '3', 'rates_bp[0]': '12.35', 'rates_bp[1]': '7.77', 'rates_bp[2]': '3.33', rounding: 'half_up' },
+    fields: { depth: '3', 'rates_bp[0]': '12.35', 'rates_bp[1]': '7.77', 'rates_bp[2]': '3.33', rounding: 'half_up',
+      // Thresholds beyond paid orders, and "all of them": what the merchant types is what the grade holds.
+      'grades[1].thresholds.paid_orders': '', 'grades[1].thresholds.bound_customers': '3', 'grades[1].thresholds.deal_fen': '500',
+      grade_upgrade: 'all' },
+    thresholds: { bound_customers: 3, deal_fen: 50000 },
     price: 12345, cost: null, units: 3, sample: { 's.units': '3', 's.paid': '370.35', 's.cost': '', 's.refund': '100.01' }, refund: 10001 },
   { id: 2103, name: 'fixed per unit, the cost-price cap binds',
     fields: { mode: 'fixed', 'per_unit_fen[0]': '2.5', 'per_unit_fen[1]': '1.2' },
@@ -67,8 +71,8 @@ async function setField(page, key, value) {
   await idle(page);
 }
 
-test('the editor previews what the server settles, for several configs', { timeout: 300000 }, async (t) => {
-  const server = await startServer();
+for (const db of DATABASES) test(`${db}: the editor previews what the server settles, for several configs`, { timeout: 300000 }, async (t) => {
+  const server = await startServer({ db });
   const ui = await launch();
   const e = await engine();
   const errors = [];
@@ -177,6 +181,13 @@ test('the editor previews what the server settles, for several configs', { timeo
       assert.equal(new URL(page.url()).search, `?id=${c.id}`);
       assert.equal(await page.textContent('#save'), '保存修改');
       assert.equal(await page.isVisible('#publish'), false);
+      if (c.thresholds) {
+        const saved = (await server.merchant('GET', `/api/merchant/programs/${c.id}`)).body.program.config;
+        assert.deepEqual([saved.grades[1].thresholds, saved.grade_upgrade], [c.thresholds, 'all']);
+        for (const key of ['bound_customers', 'invited_distributors', 'paid_orders', 'paid_fen', 'deal_fen', 'completed_orders']) {
+          assert.ok(await page.isVisible(`[data-key="grades[1].thresholds.${key}"]`), `grade 2 offers the ${key} threshold`);
+        }
+      }
 
       const product = `p${c.id}`;
       assert.equal((await server.merchant('PUT', `/api/merchant/products/${product}`,
@@ -531,7 +542,7 @@ test('the editor previews what the server settles, for several configs', { timeo
     await readable(board, 'stats');
     const [download] = await Promise.all([board.waitForEvent('download'), board.click('#export')]);
     const csv = require('fs').readFileSync(await download.path(), 'utf8');
-    assert.match(csv, /^\ufeff?line_id,order_id,beneficiary_id/);
+    assert.match(csv, /^\ufeff"佣金ID","订单号","活动","受益人ID"/);
     assert.ok(csv.trim().split('\n').length > 3, 'the lines settled above');
     // The form is there behind the board (it failed before: no form had been built).
     await board.click('[data-kind="campaign"]');

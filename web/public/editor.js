@@ -58,6 +58,11 @@
     const unit = k === 'rates_bp' ? '%' : k === 'per_unit_points' ? '积分/件' : '元/件';
     return [type, `${prefix}${k}[${i}]`, `${label}（${unit}）`, placeholder];
   }
+  // A grade's upgrade thresholds (the engine's Thresholds: counts, and amounts in fen).
+  const THRESHOLDS = [
+    ['int', 'bound_customers', '绑定客户数'], ['int', 'invited_distributors', '邀请推广员数'], ['int', 'paid_orders', '支付订单数'],
+    ['yuan', 'paid_fen', '实收金额（元）'], ['yuan', 'deal_fen', '成交金额（元）'], ['int', 'completed_orders', '已完成订单数'],
+  ];
   const DISTRIBUTION = () => {
     const depth = Number(ed.values.depth || 2);
     const f = [
@@ -74,8 +79,10 @@
     for (let g = 0; g < ed.gradeCount; g++) {
       f.push(['group', `grades[${g}]`, `等级 ${g + 1}`], ['text', `grades[${g}].name`, '等级名称']);
       for (let i = 0; i < depth; i++) f.push(levelField(`grades[${g}].`, i, `第 ${i + 1} 级`, '留空用默认'));
-      if (g > 0) f.push(['int', `grades[${g}].thresholds.paid_orders`, '升级条件：支付订单数']);
+      // Every threshold the engine knows (gradeStatus); blank ones are left out of the grade.
+      if (g > 0) for (const [type, key, label] of THRESHOLDS) f.push([type, `grades[${g}].thresholds.${key}`, `升级条件：${label}`, '不设']);
     }
+    if (ed.gradeCount > 1) f.push(['enum', 'grade_upgrade', '升级规则', [['any', '满足任一条件即升级'], ['all', '满足全部条件才升级']]]);
     f.push(['grades']);
     return f;
   };
@@ -104,7 +111,7 @@
     }
     return {
       depth: '2', self_purchase: 'none', reward: 'cash', mode: 'rate', 'rates_bp[0]': '10', 'rates_bp[1]': '5', 'rates_bp[2]': '3',
-      cost_protection: true, refund_policy: 'proportional', hold_days: '7', profit_sharing_cap_bp: '30', rounding: 'floor',
+      cost_protection: true, refund_policy: 'proportional', hold_days: '7', profit_sharing_cap_bp: '30', rounding: 'floor', grade_upgrade: 'any',
       'grades[0].name': '普通推广员', 'grades[1].name': '金牌推广员', 'grades[1].rates_bp[0]': '15', 'grades[1].thresholds.paid_orders': '10',
       'grades[2].name': '钻石推广员', 'grades[2].rates_bp[0]': '20', 'grades[2].thresholds.paid_orders': '50',
       's.units': '1', 's.paid': '99', 's.cost': '50', 's.refund': '49.5', 's.attr_from': 'relation_first', 's.attr_to': 'sharer_first',
@@ -760,6 +767,8 @@
         else v[path.replace(/\.\[/g, '[')] = val;
       }
     };
+    // A stored program's grades are its own: none of the sample grades' fields stay behind.
+    for (const k of Object.keys(v)) if (k.startsWith('grades[') || k === 'grade_upgrade') delete v[k];
     flat(c, '');
     delete v.program_id;
     ed.gradeCount = (c.grades || []).length;
