@@ -1,6 +1,8 @@
-// Merchant API (x-api-key): programs and their budgets, stock, the red-packet balance and its
-// statement, products, distributors, withdrawals, stats and the CSV export. Orders, refunds and
-// the shop's order settings are in merchant-orders.js (registered here, under the same auth).
+// Merchant API (a console session or x-api-key, web/console-auth.js): programs and their
+// budgets, stock, the red-packet balance and its statement, and the time sweeps on demand. The
+// rest is registered from here under the same authentication: orders, refunds and the shop's
+// order settings (merchant-orders.js), distributors (merchant-distributors.js), withdrawals
+// (merchant-withdrawals.js), stats (merchant-stats.js) and exports (merchant-exports.js).
 'use strict';
 const ledger = require('../ledger');
 const settle = require('../settle');
