@@ -78,13 +78,14 @@ for (const kind of DB) {
   });
 
   test(`${kind}: parallel withdrawals never overdraw the wallet`, async () => {
+    const BANK_PAYEE = { name: '王小明', bank: '招商银行', card_no: '6225880212345678' };
     const h = await harness(kind);
     const user = 77;
     // 1000 fen available, then 10 parallel requests of 300 fen: at most 3 succeed.
     await h.db.tx((q) => ledger.post(q, h.merchantId, user, [['available', 1000]], 'fixture', h.clock.now));
     const me = await h.login(user);
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) =>
-      me('POST', '/api/me/withdrawals', { amount_fen: 300, method: 'bank', idem_key: `p${i}` })));
+      me('POST', '/api/me/withdrawals', { amount_fen: 300, method: 'bank', idem_key: `p${i}`, payee: BANK_PAYEE })));
     const ok = results.filter((r) => r.status === 200).length;
     assert.equal(ok, 3, JSON.stringify(results.map((r) => r.body.errors?.[0]?.code)));
     assert.ok(results.filter((r) => r.status !== 200).every((r) => ['E_INSUFFICIENT', 'E_FREQUENCY', 'E_THRESHOLD'].includes(r.body.errors[0].code)));
