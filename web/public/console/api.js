@@ -135,8 +135,23 @@
     return '—';
   }
 
+  // A keyset list's first `want` rows again (as many pages as a screen had shown), after an
+  // action changed some of them: {rows, next}. `key` names the answer's list.
+  async function reload(url, query, key, want) {
+    let rows = [];
+    let next = null;
+    let before;
+    do {
+      const r = await request('GET', url + qs({ ...query, limit: Math.min(100, want - rows.length), before }));
+      rows = rows.concat(r[key] || []);
+      next = r.next === undefined ? null : r.next;
+      before = next;
+    } while (next !== null && rows.length < want);
+    return { rows, next };
+  }
+
   root.ConsoleApi = {
-    ApiError, state, store, can, request, qs, idemKey, parseYuan, parseCount, cstDayStart, timeText, text,
+    ApiError, state, store, can, request, qs, idemKey, parseYuan, parseCount, cstDayStart, timeText, text, reload,
     get: (url, params) => request('GET', url + qs(params)),
     post: (url, body = {}) => request('POST', url, body),
     put: (url, body = {}) => request('PUT', url, body),

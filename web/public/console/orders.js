@@ -203,15 +203,7 @@
         if (!this.lastQuery) return this.search();
         const want = Math.max(PAGE, this.orders.length);
         try {
-          let rows = [];
-          let next = null;
-          let before;
-          do {
-            const r = await api.get('/api/merchant/orders', { ...this.lastQuery, limit: Math.min(100, want - rows.length), before });
-            rows = rows.concat(r.orders || []);
-            next = r.next === undefined ? null : r.next;
-            before = next;
-          } while (next !== null && rows.length < want);
+          const { rows, next } = await api.reload('/api/merchant/orders', this.lastQuery, 'orders', want);
           this.orders = rows;
           this.next = next;
           this.selected = [];

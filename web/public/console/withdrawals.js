@@ -225,15 +225,7 @@
         if (!this.lastQuery) return this.search();
         const want = Math.max(PAGE, this.rows.length);
         try {
-          let rows = [];
-          let next = null;
-          let before;
-          do {
-            const r = await api.get('/api/merchant/withdrawals', { ...this.lastQuery, limit: Math.min(100, want - rows.length), before });
-            rows = rows.concat(r.withdrawals || []);
-            next = r.next === undefined ? null : r.next;
-            before = next;
-          } while (next !== null && rows.length < want);
+          const { rows, next } = await api.reload('/api/merchant/withdrawals', this.lastQuery, 'withdrawals', want);
           this.rows = rows;
           this.next = next;
           this.selected = this.selected.filter((s) => rows.some((r) => String(r.withdrawal_id) === String(s.withdrawal_id) && r.status === 'requested'));
