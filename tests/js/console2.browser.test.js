@@ -42,7 +42,9 @@ async function seed(server) {
     ok(await server.user(who, 'POST', '/api/share/open', { program_id: program, url: link.url }));
   };
   // 3001: no hold, so 101's commission is available once the order completes.
-  ok(await server.merchant('POST', '/api/merchant/programs', { program_id: NOHOLD, config: { kind: 'distribution', depth: 1, rates_bp: [1000], hold_days: 0, refund_policy: 'proportional' } }));
+  // Its second grade is reached with one paid order: 101 upgrades by himself on 202's order.
+  ok(await server.merchant('POST', '/api/merchant/programs', { program_id: NOHOLD, config: { kind: 'distribution', depth: 1, rates_bp: [1000], hold_days: 0,
+    refund_policy: 'proportional', grades: [{ id: 'basic', name: '普通推广员' }, { id: 'star', name: '明星推广员', rates_bp: [1500], thresholds: { paid_orders: 1 } }] } }));
   ok(await server.merchant('POST', `/api/merchant/programs/${NOHOLD}/publish`));
   ok(await server.user(101, 'POST', '/api/me/apply', { program_id: NOHOLD }));
   await join(202, 101, NOHOLD);
@@ -241,6 +243,22 @@ for (const db of DATABASES) {
       // (101 is in two programs: the demo program's row)
       const rows101 = page.locator('[data-table="distributors"] [data-distributor="101"]');
       const n101 = await rows101.count();
+      // 101's page in the program he earns in without a hold: upgraded by himself after 202's paid order.
+      let upgraded = false;
+      for (let i = 0; i < n101 && !upgraded; i++) {
+        await rows101.nth(i).click();
+        await detail.locator('[data-role="distributor-name"]').waitFor();
+        await page.waitForFunction(() => !document.querySelector('[data-role="distributor-detail"] .el-loading-mask'));
+        if (await detail.locator('[data-customer="202"]').count()) {
+          upgraded = true;
+          await detail.locator('[data-table="grade-history"]').waitFor();
+          assert.match(await detail.locator('[data-table="grade-history"]').innerText(), /普通推广员 → 明星推广员[\s\S]*达到升级条件，自动升级/);
+          await shot(page, `${pre}-distributor-upgraded`);
+        }
+        await page.locator('.order-drawer .el-drawer__close-btn').click();
+        await closed(page, '.order-drawer');
+      }
+      assert.ok(upgraded, "101's page in the program without a hold shows his automatic upgrade");
       let opened = false;
       for (let i = 0; i < n101 && !opened; i++) {
         await rows101.nth(i).click();
@@ -374,6 +392,20 @@ for (const db of DATABASES) {
       await shot(page, `${pre}-stats`);
       await page.locator('[data-table="ranking"]').scrollIntoViewIfNeeded();
       await shot(page, `${pre}-stats-ranking`);
+      // The same range by month: the month's row, and the totals do not depend on the series.
+      const dailySales = await page.locator('[data-role="sales"]').textContent();
+      await page.locator('.stats .el-radio-button', { hasText: '按月' }).click();
+      await page.click('[data-action="load-stats"]');
+      await page.waitForFunction(() => /月度趋势/.test(document.querySelector('.stats').innerText)
+        && document.querySelectorAll('[data-table="series"] .el-table__body tr').length >= 1);
+      await settled(page);
+      const months = await page.locator('[data-table="series"]').innerText();
+      assert.match(months, /月份/);
+      assert.match(months, new RegExp(cstDay(0).slice(0, 7).replace('-', '\\D*')), months);
+      assert.equal(await page.locator('[data-role="sales"]').textContent(), dailySales);
+      await checkScreen(page, 'stats by month');
+      await page.locator('[data-table="series"]').scrollIntoViewIfNeeded();
+      await shot(page, `${pre}-stats-month`);
       // Exports: orders as .xlsx, commission lines as CSV.
       const orders = await download(page, page.locator('[data-download="orders"] [data-format="xlsx"]'));
       const orderRows = await sheetRows(orders.data);
