@@ -118,5 +118,5 @@ function merchantAuthenticator({ db, clock }) {
 }
 
 module.exports = {
-  COOKIE, SESSION_MS, hashPassword, verifyPassword, login, sessionOf, revoke, merchantOfKey, merchantAuthenticator, randomToken,
+  COOKIE, SESSION_MS, hashPassword, verifyPassword, login, sessionOf, revoke, merchantOfKey, merchantAuthenticator, randomToken, sameText,
 };

@@ -56,7 +56,7 @@ module.exports = async function consoleRoutes(app, { ctx }) {
     if (token) {
       const s = await auth.sessionOf(db, token, clock());
       // Logging out is a write: a page of another site must not end the session either.
-      if (s && req.headers['x-csrf-token'] !== s.csrf) throw new ApiError(403, 'E_CSRF', 'x-csrf-token', 'CSRF token missing');
+      if (s && !auth.sameText(req.headers['x-csrf-token'], s.csrf)) throw new ApiError(403, 'E_CSRF', 'x-csrf-token', 'CSRF token missing');
       await auth.revoke(db, token, clock());
     }
     reply.clearCookie(auth.COOKIE, cookieOptions);
